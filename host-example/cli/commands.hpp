@@ -1,0 +1,37 @@
+// The `servicelens` subcommands. Each add_* registers one command (and its
+// options) on the app; the command runs from CLI11's callback and reports
+// failure by throwing CommandFailed with the exit code to use.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace servicelens::cli {
+
+class CommandFailed : public std::runtime_error {
+public:
+    CommandFailed(int exit_code, const std::string &message) : std::runtime_error(message), exit_code_(exit_code) {}
+    int exit_code() const noexcept { return exit_code_; }
+
+private:
+    int exit_code_;
+};
+
+// Exit codes: 0 success, 1 the work failed, 2 bad input (usage, files, config).
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_bad_input = 2;
+
+// Plugin directories when none is given: $SERVICELENS_PLUGIN_PATH (colon-
+// separated), else the build tree's or the installation's plugin folder
+// next to the executable.
+std::vector<std::filesystem::path> default_plugin_dirs();
+
+void add_version_command(CLI::App &app);
+void add_plugins_command(CLI::App &app);
+void add_demo_command(CLI::App &app);
+
+} // namespace servicelens::cli

@@ -1,0 +1,76 @@
+// servicelens: the ServiceLens host's command line.
+#include "commands.hpp"
+
+#include <servicelens/host/logging.hpp>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+namespace servicelens::cli {
+
+std::vector<std::filesystem::path> default_plugin_dirs()
+{
+    std::vector<std::filesystem::path> dirs;
+    if (const char *env = std::getenv("SERVICELENS_PLUGIN_PATH"); env && *env) {
+        std::stringstream list(env);
+        for (std::string dir; std::getline(list, dir, ':');)
+            if (!dir.empty()) dirs.emplace_back(dir);
+        return dirs;
+    }
+    const std::filesystem::path bin = boost::dll::program_location().parent_path().string();
+    for (const auto &candidate : {bin / ".." / "lib" / "servicelens" / "plugins"})
+        if (std::filesystem::is_directory(candidate)) {
+            dirs.push_back(std::filesystem::weakly_canonical(candidate));
+            break;
+        }
+    return dirs;
+}
+
+} // namespace servicelens::cli
+
+int main(int argc, char **argv)
+{
+    using namespace servicelens;
+    CLI::App app{"ServiceLens: see the caller's context, hear their sentiment and report the service desk's "
+                 "value, through plugins.\n\nExamples:\n"
+                 "  servicelens plugins list                 every plugin found, and the files refused\n"
+                 "  servicelens plugins inspect FILE.so      what a plugin is, without running it\n"
+                 "  servicelens demo                         run every plugin on built-in sample data\n",
+                 "servicelens"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
+
+    std::string log_level = "info";
+    std::string log_format = "text";
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->capture_default_str();
+    app.add_option("--log-format", log_format, "text, or json (one object per line, for log shippers)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.parse_complete_callback([&] {
+        host::configure_logging(log_level, log_format == "json" ? host::LogFormat::json : host::LogFormat::text);
+    });
+
+    cli::add_version_command(app);
+    cli::add_plugins_command(app);
+    cli::add_demo_command(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : cli::exit_bad_input;
+    } catch (const cli::CommandFailed &e) {
+        std::cerr << "servicelens: " << e.what() << '\n';
+        return e.exit_code();
+    } catch (const std::exception &e) {
+        std::cerr << "servicelens: " << e.what() << '\n';
+        return cli::exit_failure;
+    }
+    return 0;
+}

@@ -1,0 +1,207 @@
+#include <servicelens/host/result_sinks.hpp>
+
+#include <servicelens/cpp/strings.hpp>
+#include <servicelens/cpp/utf8.hpp>
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+
+namespace servicelens::host {
+
+namespace {
+
+// Sizes of the structs as ABI 1.0 defined them: a plugin's struct_size may
+// be larger (built against a later 1.x), never smaller.
+constexpr std::size_t attribute_size_v1_0 = offsetof(sl_context_attribute_t, observed_at) + sizeof(sl_timestamp_t);
+constexpr std::size_t result_size_v1_0 = offsetof(sl_sentiment_result_t, term_count) + sizeof(size_t);
+
+bool valid_view(sl_str_t s) noexcept { return s.size == 0 || s.data != nullptr; }
+
+bool in_unit_range(double x) noexcept { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
+
+std::string format_time(sl_timestamp_t t)
+{
+    if (t == SL_TIMESTAMP_NONE) return "none";
+    const date::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds(t)};
+    return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(tp));
+}
+
+// The problem with an attribute, or an empty string when it is valid.
+std::string attribute_problem(const sl_context_attribute_t &a, std::size_t batch_size)
+{
+    if (a.struct_size < attribute_size_v1_0)
+        return fmt::format("struct_size {} is smaller than ABI 1.0's {}", a.struct_size, attribute_size_v1_0);
+    if (a.incident_index >= batch_size)
+        return fmt::format("incident_index {} is outside the batch of {}", a.incident_index, batch_size);
+    if (!valid_view(a.key) || a.key.size == 0) return "the key is empty";
+    if (!valid_view(a.text) || !valid_view(a.source)) return "a string view has a size but no data";
+    if (!is_valid_utf8(view(a.key)) || !is_valid_utf8(view(a.text)) || !is_valid_utf8(view(a.source)))
+        return "a string is not valid UTF-8";
+    if (a.type > SL_VALUE_JSON) return fmt::format("unknown value type {}", a.type);
+    if (a.type == SL_VALUE_BOOLEAN && a.integer != 0 && a.integer != 1) return "a boolean is neither 0 nor 1";
+    if (a.type == SL_VALUE_NUMBER && !std::isfinite(a.number)) return "the number is not finite";
+    if (!in_unit_range(a.confidence)) return fmt::format("confidence {} is outside [0, 1]", a.confidence);
+    return {};
+}
+
+std::string result_problem(const sl_sentiment_result_t &r)
+{
+    if (r.struct_size < result_size_v1_0)
+        return fmt::format("struct_size {} is smaller than ABI 1.0's {}", r.struct_size, result_size_v1_0);
+    if (r.label < SL_SENTIMENT_NEGATIVE || r.label > SL_SENTIMENT_POSITIVE)
+        return fmt::format("label {} is not -1, 0 or 1", r.label);
+    if (!std::isfinite(r.compound) || r.compound < -1.0 || r.compound > 1.0)
+        return fmt::format("compound {} is outside [-1, 1]", r.compound);
+    if (!in_unit_range(r.positive) || !in_unit_range(r.neutral) || !in_unit_range(r.negative))
+        return "a pos/neu/neg share is outside [0, 1]";
+    if (std::abs(r.positive + r.neutral + r.negative - 1.0) > 1e-6)
+        return fmt::format("pos + neu + neg = {}, not 1", r.positive + r.neutral + r.negative);
+    if (!in_unit_range(r.confidence)) return fmt::format("confidence {} is outside [0, 1]", r.confidence);
+    if (r.term_count > 0 && r.terms == nullptr) return "term_count is not 0 but terms is NULL";
+    for (std::size_t i = 0; i < r.term_count; ++i)
+        if (!valid_view(r.terms[i].term) || !is_valid_utf8(view(r.terms[i].term)) || !std::isfinite(r.terms[i].weight))
+            return fmt::format("term {} is malformed (bad view, invalid UTF-8 or non-finite weight)", i);
+    return {};
+}
+
+} // namespace
+
+std::string Attribute::value_text() const
+{
+    switch (type) {
+    case SL_VALUE_INTEGER: return std::to_string(integer);
+    case SL_VALUE_NUMBER: return fmt::format("{:g}", number);
+    case SL_VALUE_BOOLEAN: return integer ? "true" : "false";
+    case SL_VALUE_TIME: return format_time(integer);
+    default: return text;
+    }
+}
+
+AttributeCollector::AttributeCollector(std::size_t batch_size) : batch_size_(batch_size)
+{
+    sink_.struct_size = sizeof sink_;
+    sink_.context = this;
+    sink_.emit = &emit;
+    sink_.fail = &fail;
+}
+
+sl_status_t AttributeCollector::emit(void *context, const sl_context_attribute_t *a) noexcept
+{
+    auto &self = *static_cast<AttributeCollector *>(context);
+    try {
+        if (!a) {
+            self.violations.push_back("emit: attribute is NULL");
+            return SL_STATUS_INVALID_ARGUMENT;
+        }
+        if (std::string problem = attribute_problem(*a, self.batch_size_); !problem.empty()) {
+            self.violations.push_back(fmt::format("emit '{}': {}", a->key.data ? copy(a->key) : "", problem));
+            return SL_STATUS_INVALID_ARGUMENT;
+        }
+        self.attributes.push_back({a->incident_index, copy(a->key), a->type, copy(a->text), a->integer, a->number,
+                                   a->confidence, copy(a->source), a->observed_at});
+        return SL_STATUS_OK;
+    } catch (...) {
+        return SL_STATUS_INTERNAL;
+    }
+}
+
+void AttributeCollector::fail(void *context, std::size_t index, sl_status_t status, sl_str_t message) noexcept
+{
+    auto &self = *static_cast<AttributeCollector *>(context);
+    try {
+        if (index >= self.batch_size_ || !valid_view(message)) {
+            self.violations.push_back(fmt::format("fail: index {} outside the batch of {} or bad message view",
+                                                  index, self.batch_size_));
+            return;
+        }
+        self.failures.push_back({index, status, copy(message)});
+    } catch (...) {
+    }
+}
+
+SentimentCollector::SentimentCollector(std::size_t batch_size) : scores(batch_size), answered_(batch_size, false)
+{
+    sink_.struct_size = sizeof sink_;
+    sink_.context = this;
+    sink_.emit = &emit;
+    sink_.fail = &fail;
+}
+
+void SentimentCollector::check_complete()
+{
+    std::size_t missing = 0;
+    for (bool answered : answered_) missing += answered ? 0 : 1;
+    if (missing > 0)
+        violations.push_back(fmt::format("{} of {} texts got neither a score nor a failure", missing, answered_.size()));
+}
+
+sl_status_t SentimentCollector::emit(void *context, std::size_t index, const sl_sentiment_result_t *r) noexcept
+{
+    auto &self = *static_cast<SentimentCollector *>(context);
+    try {
+        if (!r || index >= self.scores.size()) {
+            self.violations.push_back(fmt::format("emit: NULL result or index {} outside the batch of {}", index,
+                                                  self.scores.size()));
+            return SL_STATUS_INVALID_ARGUMENT;
+        }
+        if (self.answered_[index]) {
+            self.violations.push_back(fmt::format("emit: text {} answered twice", index));
+            return SL_STATUS_INVALID_ARGUMENT;
+        }
+        if (std::string problem = result_problem(*r); !problem.empty()) {
+            self.violations.push_back(fmt::format("emit for text {}: {}", index, problem));
+            return SL_STATUS_INVALID_ARGUMENT;
+        }
+        SentimentScore score{r->label, r->compound, r->positive, r->neutral, r->negative, r->confidence, {}};
+        for (std::size_t i = 0; i < r->term_count; ++i) score.terms.emplace_back(copy(r->terms[i].term), r->terms[i].weight);
+        self.scores[index] = std::move(score);
+        self.answered_[index] = true;
+        return SL_STATUS_OK;
+    } catch (...) {
+        return SL_STATUS_INTERNAL;
+    }
+}
+
+void SentimentCollector::fail(void *context, std::size_t index, sl_status_t status, sl_str_t message) noexcept
+{
+    auto &self = *static_cast<SentimentCollector *>(context);
+    try {
+        if (index >= self.scores.size() || !valid_view(message)) {
+            self.violations.push_back(fmt::format("fail: index {} outside the batch of {} or bad message view",
+                                                  index, self.scores.size()));
+            return;
+        }
+        if (self.answered_[index]) {
+            self.violations.push_back(fmt::format("fail: text {} answered twice", index));
+            return;
+        }
+        self.answered_[index] = true;
+        self.failures.push_back({index, status, copy(message)});
+    } catch (...) {
+    }
+}
+
+ByteCollector::ByteCollector() noexcept
+{
+    sink_.context = this;
+    sink_.write = &write;
+}
+
+sl_status_t ByteCollector::write(void *context, const void *data, std::size_t size) noexcept
+{
+    if (size > 0 && !data) return SL_STATUS_INVALID_ARGUMENT;
+    try {
+        static_cast<ByteCollector *>(context)->bytes.append(static_cast<const char *>(data), size);
+        return SL_STATUS_OK;
+    } catch (...) {
+        return SL_STATUS_INTERNAL;
+    }
+}
+
+bool is_valid_utf8(std::string_view text) noexcept { return utf8::is_valid(text); }
+
+} // namespace servicelens::host

@@ -1,0 +1,20 @@
+// ServiceLens C++ plugin layer: between sl_str_t and std::string_view.
+#pragma once
+
+#include <servicelens/str.h>
+
+#include <string>
+#include <string_view>
+
+namespace servicelens {
+
+constexpr std::string_view view(sl_str_t s) noexcept
+{
+    return s.size == 0 ? std::string_view{} : std::string_view{s.data, s.size};
+}
+
+constexpr sl_str_t str(std::string_view s) noexcept { return sl_str_t{s.data(), s.size()}; }
+
+inline std::string copy(sl_str_t s) { return std::string(view(s)); }
+
+} // namespace servicelens
