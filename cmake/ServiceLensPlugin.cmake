@@ -1,13 +1,17 @@
-# servicelens_add_plugin(<name> SOURCES <file>...)
+# servicelens_add_plugin(<name> SOURCES <file>... [OUTPUT_DIRECTORY <dir>])
 #
 # Builds a plugin the way the ABI requires: a MODULE library with hidden
 # visibility, a linker version script that exports only
 # servicelens_plugin_entry, and -z defs so a missing symbol fails the link
-# instead of the load. The file is <name>.so in SERVICELENS_PLUGIN_OUTPUT_DIR.
+# instead of the load. The file is <name>.so in OUTPUT_DIRECTORY, by default
+# SERVICELENS_PLUGIN_OUTPUT_DIR (where the host looks).
 set(SERVICELENS_PLUGIN_MAP "${CMAKE_CURRENT_LIST_DIR}/servicelens-plugin.map" CACHE INTERNAL "")
 
 function(servicelens_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIRECTORY" "SOURCES")
+  if(NOT ARG_OUTPUT_DIRECTORY)
+    set(ARG_OUTPUT_DIRECTORY "${SERVICELENS_PLUGIN_OUTPUT_DIR}")
+  endif()
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "servicelens_add_plugin(${name}): SOURCES is required")
   endif()
@@ -18,9 +22,8 @@ function(servicelens_add_plugin name)
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
-    LIBRARY_OUTPUT_DIRECTORY "${SERVICELENS_PLUGIN_OUTPUT_DIR}"
+    LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}"
     LINK_DEPENDS "${SERVICELENS_PLUGIN_MAP}")
   target_link_options(${name} PRIVATE "LINKER:--version-script=${SERVICELENS_PLUGIN_MAP}" "LINKER:-z,defs")
   servicelens_warnings(${name})
-  set_property(GLOBAL APPEND PROPERTY SERVICELENS_PLUGIN_TARGETS ${name})
 endfunction()

@@ -3,11 +3,13 @@
 // plugin loads, creates, answers and tears down in the real host.
 #include "commands.hpp"
 
+#include <servicelens/host/logging.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_registry.hpp>
 #include <servicelens/host/sample_data.hpp>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -124,11 +126,13 @@ void run_demo(const DemoOptions &options)
     if (registry.descriptors().empty())
         throw CommandFailed(exit_failure, "no usable plugin found; build them first (scripts/demo does)");
 
+    const auto log = host::logger_for("servicelens");
     const SampleSet samples;
     nlohmann::json results = nlohmann::json::object();
     int failed = 0;
     for (const auto &library : registry.libraries()) {
         for (const auto &d : library->descriptors()) {
+            log->info("running {} on the sample data", d.id);
             fmt::print("\n== {} [{}] {} {} ({})\n", d.name, host::kind_name(d.kind), d.id, d.version,
                        d.file.filename().string());
             try {

@@ -26,13 +26,13 @@
 namespace servicelens {
 
 struct PluginInfo {
-    std::string_view id;
-    std::string_view name;
-    std::string_view version;
-    std::string_view vendor;
-    std::string_view description;
+    std::string_view id = {};
+    std::string_view name = {};
+    std::string_view version = {};
+    std::string_view vendor = {};
+    std::string_view description = {};
     std::string_view config_schema = R"({"type": "object", "additionalProperties": false})";
-    std::string_view emits;
+    std::string_view emits = {};
     // True when one instance may be called from several threads at once.
     bool thread_safe = false;
 };

@@ -1,0 +1,246 @@
+/* The frozen layout of ABI 1.0 on x86_64 Linux (LP64, System V).
+ *
+ * Every public struct's size, alignment and member offsets, as ABI 1.0
+ * published them. A change here is an ABI break: a minor version may only
+ * append members (the struct grows, no offset moves), and then this file
+ * gains the new members and sizes in the same commit. Compiled, never run:
+ * it fails to compile when a header disagrees. */
+#include <servicelens/servicelens.h>
+
+#include <stddef.h>
+
+#if defined(__x86_64__) && defined(__LP64__)
+
+#define SL_CHECK_STRUCT(type, size, align)                                      \
+    _Static_assert(sizeof(type) == (size), "sizeof(" #type ") changed");         \
+    _Static_assert(_Alignof(type) == (align), "alignof(" #type ") changed")
+#define SL_CHECK_OFFSET(type, member, offset)                                   \
+    _Static_assert(offsetof(type, member) == (offset), "offsetof(" #type ", " #member ") changed")
+
+SL_CHECK_STRUCT(sl_context_attribute_t, 96, 8);
+SL_CHECK_OFFSET(sl_context_attribute_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_context_attribute_t, type, 4);
+SL_CHECK_OFFSET(sl_context_attribute_t, incident_index, 8);
+SL_CHECK_OFFSET(sl_context_attribute_t, key, 16);
+SL_CHECK_OFFSET(sl_context_attribute_t, text, 32);
+SL_CHECK_OFFSET(sl_context_attribute_t, integer, 48);
+SL_CHECK_OFFSET(sl_context_attribute_t, number, 56);
+SL_CHECK_OFFSET(sl_context_attribute_t, confidence, 64);
+SL_CHECK_OFFSET(sl_context_attribute_t, source, 72);
+SL_CHECK_OFFSET(sl_context_attribute_t, observed_at, 88);
+SL_CHECK_STRUCT(sl_attribute_sink_t, 32, 8);
+SL_CHECK_OFFSET(sl_attribute_sink_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_attribute_sink_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_attribute_sink_t, context, 8);
+SL_CHECK_OFFSET(sl_attribute_sink_t, emit, 16);
+SL_CHECK_OFFSET(sl_attribute_sink_t, fail, 24);
+SL_CHECK_STRUCT(sl_context_provider_t, 8, 8);
+SL_CHECK_OFFSET(sl_context_provider_t, api, 0);
+SL_CHECK_STRUCT(sl_context_provider_api_t, 24, 8);
+SL_CHECK_OFFSET(sl_context_provider_api_t, destroy, 0);
+SL_CHECK_OFFSET(sl_context_provider_api_t, get_last_error, 8);
+SL_CHECK_OFFSET(sl_context_provider_api_t, enrich, 16);
+SL_CHECK_STRUCT(sl_plugin_entry_t, 40, 8);
+SL_CHECK_OFFSET(sl_plugin_entry_t, abi_version, 0);
+SL_CHECK_OFFSET(sl_plugin_entry_t, struct_size, 12);
+SL_CHECK_OFFSET(sl_plugin_entry_t, init, 16);
+SL_CHECK_OFFSET(sl_plugin_entry_t, deinit, 24);
+SL_CHECK_OFFSET(sl_plugin_entry_t, get_factory, 32);
+SL_CHECK_STRUCT(sl_plugin_descriptor_t, 120, 8);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, flags, 4);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, id, 8);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, name, 24);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, version, 40);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, vendor, 56);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, description, 72);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, config_schema, 88);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, emits, 104);
+SL_CHECK_OFFSET(sl_plugin_descriptor_t, emit_count, 112);
+SL_CHECK_STRUCT(sl_create_args_t, 64, 8);
+SL_CHECK_OFFSET(sl_create_args_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_create_args_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_create_args_t, plugin_id, 8);
+SL_CHECK_OFFSET(sl_create_args_t, instance_name, 24);
+SL_CHECK_OFFSET(sl_create_args_t, config_json, 40);
+SL_CHECK_OFFSET(sl_create_args_t, host, 56);
+SL_CHECK_STRUCT(sl_plugin_factory_t, 24, 8);
+SL_CHECK_OFFSET(sl_plugin_factory_t, descriptor_count, 0);
+SL_CHECK_OFFSET(sl_plugin_factory_t, descriptor, 8);
+SL_CHECK_OFFSET(sl_plugin_factory_t, create, 16);
+SL_CHECK_STRUCT(sl_host_t, 40, 8);
+SL_CHECK_OFFSET(sl_host_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_host_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_host_t, abi_version, 8);
+SL_CHECK_OFFSET(sl_host_t, host_data, 24);
+SL_CHECK_OFFSET(sl_host_t, get_service, 32);
+SL_CHECK_STRUCT(sl_host_cache_t, 24, 8);
+SL_CHECK_OFFSET(sl_host_cache_t, get, 0);
+SL_CHECK_OFFSET(sl_host_cache_t, put, 8);
+SL_CHECK_OFFSET(sl_host_cache_t, erase, 16);
+SL_CHECK_STRUCT(sl_host_clock_t, 16, 8);
+SL_CHECK_OFFSET(sl_host_clock_t, now, 0);
+SL_CHECK_OFFSET(sl_host_clock_t, monotonic_ns, 8);
+SL_CHECK_STRUCT(sl_http_request_t, 88, 8);
+SL_CHECK_OFFSET(sl_http_request_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_http_request_t, timeout_ms, 4);
+SL_CHECK_OFFSET(sl_http_request_t, connection, 8);
+SL_CHECK_OFFSET(sl_http_request_t, method, 24);
+SL_CHECK_OFFSET(sl_http_request_t, url, 40);
+SL_CHECK_OFFSET(sl_http_request_t, headers, 56);
+SL_CHECK_OFFSET(sl_http_request_t, header_count, 64);
+SL_CHECK_OFFSET(sl_http_request_t, body, 72);
+SL_CHECK_STRUCT(sl_http_response_t, 40, 8);
+SL_CHECK_OFFSET(sl_http_response_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_http_response_t, status, 4);
+SL_CHECK_OFFSET(sl_http_response_t, headers, 8);
+SL_CHECK_OFFSET(sl_http_response_t, header_count, 16);
+SL_CHECK_OFFSET(sl_http_response_t, body, 24);
+SL_CHECK_STRUCT(sl_host_http_t, 8, 8);
+SL_CHECK_OFFSET(sl_host_http_t, perform, 0);
+SL_CHECK_STRUCT(sl_host_log_t, 16, 8);
+SL_CHECK_OFFSET(sl_host_log_t, enabled, 0);
+SL_CHECK_OFFSET(sl_host_log_t, write, 8);
+SL_CHECK_STRUCT(sl_host_metrics_t, 8, 8);
+SL_CHECK_OFFSET(sl_host_metrics_t, add, 0);
+SL_CHECK_STRUCT(sl_host_progress_t, 8, 8);
+SL_CHECK_OFFSET(sl_host_progress_t, update, 0);
+SL_CHECK_STRUCT(sl_caller_t, 48, 8);
+SL_CHECK_OFFSET(sl_caller_t, id, 0);
+SL_CHECK_OFFSET(sl_caller_t, email, 16);
+SL_CHECK_OFFSET(sl_caller_t, name, 32);
+SL_CHECK_STRUCT(sl_comment_t, 64, 8);
+SL_CHECK_OFFSET(sl_comment_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_comment_t, visibility, 4);
+SL_CHECK_OFFSET(sl_comment_t, id, 8);
+SL_CHECK_OFFSET(sl_comment_t, author, 24);
+SL_CHECK_OFFSET(sl_comment_t, body, 40);
+SL_CHECK_OFFSET(sl_comment_t, created_at, 56);
+SL_CHECK_STRUCT(sl_survey_response_t, 56, 8);
+SL_CHECK_OFFSET(sl_survey_response_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_survey_response_t, rating, 4);
+SL_CHECK_OFFSET(sl_survey_response_t, makes_job_easier, 8);
+SL_CHECK_OFFSET(sl_survey_response_t, reserved_, 12);
+SL_CHECK_OFFSET(sl_survey_response_t, id, 16);
+SL_CHECK_OFFSET(sl_survey_response_t, text, 32);
+SL_CHECK_OFFSET(sl_survey_response_t, submitted_at, 48);
+SL_CHECK_STRUCT(sl_incident_t, 392, 8);
+SL_CHECK_OFFSET(sl_incident_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_incident_t, contact_type, 4);
+SL_CHECK_OFFSET(sl_incident_t, id, 8);
+SL_CHECK_OFFSET(sl_incident_t, number, 24);
+SL_CHECK_OFFSET(sl_incident_t, source, 40);
+SL_CHECK_OFFSET(sl_incident_t, title, 56);
+SL_CHECK_OFFSET(sl_incident_t, description, 72);
+SL_CHECK_OFFSET(sl_incident_t, state, 88);
+SL_CHECK_OFFSET(sl_incident_t, priority, 104);
+SL_CHECK_OFFSET(sl_incident_t, impact, 108);
+SL_CHECK_OFFSET(sl_incident_t, urgency, 112);
+SL_CHECK_OFFSET(sl_incident_t, escalation_level, 116);
+SL_CHECK_OFFSET(sl_incident_t, category, 120);
+SL_CHECK_OFFSET(sl_incident_t, subcategory, 136);
+SL_CHECK_OFFSET(sl_incident_t, caller, 152);
+SL_CHECK_OFFSET(sl_incident_t, assignment_group, 200);
+SL_CHECK_OFFSET(sl_incident_t, assigned_to, 216);
+SL_CHECK_OFFSET(sl_incident_t, ci, 232);
+SL_CHECK_OFFSET(sl_incident_t, location, 248);
+SL_CHECK_OFFSET(sl_incident_t, related_change, 264);
+SL_CHECK_OFFSET(sl_incident_t, opened_at, 280);
+SL_CHECK_OFFSET(sl_incident_t, first_response_at, 288);
+SL_CHECK_OFFSET(sl_incident_t, resolved_at, 296);
+SL_CHECK_OFFSET(sl_incident_t, closed_at, 304);
+SL_CHECK_OFFSET(sl_incident_t, updated_at, 312);
+SL_CHECK_OFFSET(sl_incident_t, reopen_count, 320);
+SL_CHECK_OFFSET(sl_incident_t, reassignment_count, 324);
+SL_CHECK_OFFSET(sl_incident_t, sla_due_at, 328);
+SL_CHECK_OFFSET(sl_incident_t, sla_breached, 336);
+SL_CHECK_OFFSET(sl_incident_t, reserved_, 340);
+SL_CHECK_OFFSET(sl_incident_t, comments, 344);
+SL_CHECK_OFFSET(sl_incident_t, comment_count, 352);
+SL_CHECK_OFFSET(sl_incident_t, survey, 360);
+SL_CHECK_OFFSET(sl_incident_t, survey_count, 368);
+SL_CHECK_OFFSET(sl_incident_t, custom, 376);
+SL_CHECK_OFFSET(sl_incident_t, custom_count, 384);
+SL_CHECK_STRUCT(sl_report_params_t, 40, 8);
+SL_CHECK_OFFSET(sl_report_params_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_report_params_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_report_params_t, from, 8);
+SL_CHECK_OFFSET(sl_report_params_t, to, 16);
+SL_CHECK_OFFSET(sl_report_params_t, time_zone, 24);
+SL_CHECK_STRUCT(sl_scored_text_t, 56, 8);
+SL_CHECK_OFFSET(sl_scored_text_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_scored_text_t, label, 4);
+SL_CHECK_OFFSET(sl_scored_text_t, text_id, 8);
+SL_CHECK_OFFSET(sl_scored_text_t, plugin_id, 24);
+SL_CHECK_OFFSET(sl_scored_text_t, observed_at, 40);
+SL_CHECK_OFFSET(sl_scored_text_t, compound, 48);
+SL_CHECK_STRUCT(sl_report_record_t, 48, 8);
+SL_CHECK_OFFSET(sl_report_record_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_report_record_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_report_record_t, incident, 8);
+SL_CHECK_OFFSET(sl_report_record_t, attributes, 16);
+SL_CHECK_OFFSET(sl_report_record_t, attribute_count, 24);
+SL_CHECK_OFFSET(sl_report_record_t, sentiments, 32);
+SL_CHECK_OFFSET(sl_report_record_t, sentiment_count, 40);
+SL_CHECK_STRUCT(sl_report_builder_t, 8, 8);
+SL_CHECK_OFFSET(sl_report_builder_t, api, 0);
+SL_CHECK_STRUCT(sl_report_builder_api_t, 72, 8);
+SL_CHECK_OFFSET(sl_report_builder_api_t, destroy, 0);
+SL_CHECK_OFFSET(sl_report_builder_api_t, get_last_error, 8);
+SL_CHECK_OFFSET(sl_report_builder_api_t, begin, 16);
+SL_CHECK_OFFSET(sl_report_builder_api_t, consume, 24);
+SL_CHECK_OFFSET(sl_report_builder_api_t, merge, 32);
+SL_CHECK_OFFSET(sl_report_builder_api_t, serialize, 40);
+SL_CHECK_OFFSET(sl_report_builder_api_t, deserialize, 48);
+SL_CHECK_OFFSET(sl_report_builder_api_t, finish, 56);
+SL_CHECK_OFFSET(sl_report_builder_api_t, destroy_state, 64);
+SL_CHECK_STRUCT(sl_text_t, 48, 8);
+SL_CHECK_OFFSET(sl_text_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_text_t, kind, 4);
+SL_CHECK_OFFSET(sl_text_t, text, 8);
+SL_CHECK_OFFSET(sl_text_t, language, 24);
+SL_CHECK_OFFSET(sl_text_t, rating, 40);
+SL_CHECK_OFFSET(sl_text_t, answer, 44);
+SL_CHECK_STRUCT(sl_term_weight_t, 24, 8);
+SL_CHECK_OFFSET(sl_term_weight_t, term, 0);
+SL_CHECK_OFFSET(sl_term_weight_t, weight, 16);
+SL_CHECK_STRUCT(sl_sentiment_result_t, 64, 8);
+SL_CHECK_OFFSET(sl_sentiment_result_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_sentiment_result_t, label, 4);
+SL_CHECK_OFFSET(sl_sentiment_result_t, compound, 8);
+SL_CHECK_OFFSET(sl_sentiment_result_t, positive, 16);
+SL_CHECK_OFFSET(sl_sentiment_result_t, neutral, 24);
+SL_CHECK_OFFSET(sl_sentiment_result_t, negative, 32);
+SL_CHECK_OFFSET(sl_sentiment_result_t, confidence, 40);
+SL_CHECK_OFFSET(sl_sentiment_result_t, terms, 48);
+SL_CHECK_OFFSET(sl_sentiment_result_t, term_count, 56);
+SL_CHECK_STRUCT(sl_sentiment_sink_t, 32, 8);
+SL_CHECK_OFFSET(sl_sentiment_sink_t, struct_size, 0);
+SL_CHECK_OFFSET(sl_sentiment_sink_t, reserved_, 4);
+SL_CHECK_OFFSET(sl_sentiment_sink_t, context, 8);
+SL_CHECK_OFFSET(sl_sentiment_sink_t, emit, 16);
+SL_CHECK_OFFSET(sl_sentiment_sink_t, fail, 24);
+SL_CHECK_STRUCT(sl_sentiment_analyzer_t, 8, 8);
+SL_CHECK_OFFSET(sl_sentiment_analyzer_t, api, 0);
+SL_CHECK_STRUCT(sl_sentiment_analyzer_api_t, 24, 8);
+SL_CHECK_OFFSET(sl_sentiment_analyzer_api_t, destroy, 0);
+SL_CHECK_OFFSET(sl_sentiment_analyzer_api_t, get_last_error, 8);
+SL_CHECK_OFFSET(sl_sentiment_analyzer_api_t, score, 16);
+SL_CHECK_STRUCT(sl_str_t, 16, 8);
+SL_CHECK_OFFSET(sl_str_t, data, 0);
+SL_CHECK_OFFSET(sl_str_t, size, 8);
+SL_CHECK_STRUCT(sl_key_value_t, 32, 8);
+SL_CHECK_OFFSET(sl_key_value_t, key, 0);
+SL_CHECK_OFFSET(sl_key_value_t, value, 16);
+SL_CHECK_STRUCT(sl_byte_sink_t, 16, 8);
+SL_CHECK_OFFSET(sl_byte_sink_t, context, 0);
+SL_CHECK_OFFSET(sl_byte_sink_t, write, 8);
+SL_CHECK_STRUCT(sl_version_t, 12, 4);
+SL_CHECK_OFFSET(sl_version_t, major, 0);
+SL_CHECK_OFFSET(sl_version_t, minor, 4);
+SL_CHECK_OFFSET(sl_version_t, patch, 8);
+
+#endif
+
+/* An object file must declare something under -pedantic. */
+typedef int sl_layout_checked_t;

@@ -1,0 +1,109 @@
+// The host's sinks copy what plugins emit and catch what breaks the rules.
+#include <servicelens/host/result_sinks.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace servicelens::host;
+using Catch::Matchers::Contains;
+
+namespace {
+
+sl_context_attribute_t attribute(size_t index, const char *key, const char *text)
+{
+    sl_context_attribute_t a{};
+    a.struct_size = sizeof a;
+    a.type = SL_VALUE_STRING;
+    a.incident_index = index;
+    a.key = sl_str_from_cstr(key);
+    a.text = sl_str_from_cstr(text);
+    a.confidence = 0.9;
+    a.observed_at = SL_TIMESTAMP_NONE;
+    return a;
+}
+
+sl_sentiment_result_t result(double compound, double pos, double neu, double neg)
+{
+    sl_sentiment_result_t r{};
+    r.struct_size = sizeof r;
+    r.label = SL_SENTIMENT_NEUTRAL;
+    r.compound = compound;
+    r.positive = pos;
+    r.neutral = neu;
+    r.negative = neg;
+    r.confidence = 0.5;
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("a valid attribute is copied")
+{
+    AttributeCollector c(2);
+    std::string key = "caller.site";
+    auto a = attribute(1, key.c_str(), "Zurich");
+    REQUIRE(c.sink()->emit(c.sink()->context, &a) == SL_STATUS_OK);
+    key = "overwritten";   // the collector kept its own copy
+    REQUIRE(c.attributes.size() == 1);
+    CHECK(c.attributes[0].key == "caller.site");
+    CHECK(c.attributes[0].value_text() == "Zurich");
+    CHECK(c.violations.empty());
+}
+
+TEST_CASE("attributes that break the ABI's rules are refused and recorded")
+{
+    AttributeCollector c(1);
+    auto out_of_batch = attribute(1, "k", "v");
+    auto bad_utf8 = attribute(0, "k", "\xff");
+    auto bad_confidence = attribute(0, "k", "v");
+    bad_confidence.confidence = 1.5;
+    auto too_small = attribute(0, "k", "v");
+    too_small.struct_size = 8;
+    for (auto *a : {&out_of_batch, &bad_utf8, &bad_confidence, &too_small})
+        CHECK(c.sink()->emit(c.sink()->context, a) == SL_STATUS_INVALID_ARGUMENT);
+    CHECK(c.attributes.empty());
+    REQUIRE(c.violations.size() == 4);
+    CHECK_THAT(c.violations[0], Contains("outside the batch"));
+    CHECK_THAT(c.violations[1], Contains("UTF-8"));
+    CHECK_THAT(c.violations[2], Contains("confidence"));
+    CHECK_THAT(c.violations[3], Contains("struct_size"));
+}
+
+TEST_CASE("typed values read back as text for people")
+{
+    Attribute a;
+    a.type = SL_VALUE_BOOLEAN;
+    a.integer = 1;
+    CHECK(a.value_text() == "true");
+    a.type = SL_VALUE_TIME;
+    a.integer = 1772442000000;
+    CHECK(a.value_text() == "2026-03-02T09:00:00Z");
+    a.type = SL_VALUE_NUMBER;
+    a.number = 2.5;
+    CHECK(a.value_text() == "2.5");
+}
+
+TEST_CASE("sentiment results must be in range and answer each text once")
+{
+    SentimentCollector c(3);
+    auto good = result(0.5, 0.5, 0.5, 0.0);
+    auto out_of_range = result(1.5, 0.5, 0.5, 0.0);
+    auto bad_shares = result(0.1, 0.9, 0.9, 0.0);
+    CHECK(c.sink()->emit(c.sink()->context, 0, &good) == SL_STATUS_OK);
+    CHECK(c.sink()->emit(c.sink()->context, 0, &good) == SL_STATUS_INVALID_ARGUMENT);   // twice
+    CHECK(c.sink()->emit(c.sink()->context, 1, &out_of_range) == SL_STATUS_INVALID_ARGUMENT);
+    CHECK(c.sink()->emit(c.sink()->context, 1, &bad_shares) == SL_STATUS_INVALID_ARGUMENT);
+    c.check_complete();
+    CHECK(c.scores[0].has_value());
+    REQUIRE(c.violations.size() == 4);
+    CHECK_THAT(c.violations[3], Contains("2 of 3 texts got neither"));
+}
+
+TEST_CASE("per-text failures count as answers")
+{
+    SentimentCollector c(1);
+    c.sink()->fail(c.sink()->context, 0, SL_STATUS_NOT_SUPPORTED, SL_STR("five-face clicks are not text"));
+    c.check_complete();
+    CHECK(c.violations.empty());
+    REQUIRE(c.failures.size() == 1);
+    CHECK(c.failures[0].message == "five-face clicks are not text");
+}
