@@ -19,7 +19,7 @@ int main(int argc, char **argv)
     CLI::App app{"Check that a ServiceLens plugin library follows the ABI: loading and versions, descriptors, "
                  "empty and large batches, missing fields, invalid UTF-8, error paths, sink refusals, "
                  "create/destroy cycles, and concurrent calls where the plugin declares them safe.\n\n"
-                 "Example:\n  servicelens-plugin-check build/plugins/email-domain.so\n"
+                 "Example:\n  servicelens-plugin-check build/default/lib/servicelens/plugins/email-domain.so\n"
                  "  servicelens-plugin-check my-plugin.so --config '{\"file\": \"hr.csv\"}'\n",
                  "servicelens-plugin-check"};
     app.add_option("FILE", options.file, "The plugin library (.so) to check")->required()->check(CLI::ExistingFile);

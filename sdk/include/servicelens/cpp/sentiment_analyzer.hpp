@@ -54,7 +54,7 @@ struct Score {
     double neutral = 1;
     double negative = 0;
     double confidence = 0;
-    std::span<const Term> terms;   // strongest first; at most max_terms are passed on
+    std::span<const Term> terms = {};   // strongest first; at most max_terms are passed on
 };
 
 class SentimentSink {
@@ -65,7 +65,9 @@ public:
 
     void emit(std::size_t index, const Score &score)
     {
-        std::array<sl_term_weight_t, max_terms> terms{};
+        // Left uninitialised: only the first n are written and read, and
+        // zeroing 16 entries per text would cost more than the dispatch.
+        std::array<sl_term_weight_t, max_terms> terms;
         const std::size_t n = std::min(score.terms.size(), max_terms);
         for (std::size_t i = 0; i < n; ++i) terms[i] = {str(score.terms[i].term), score.terms[i].weight};
         sl_sentiment_result_t r{};
