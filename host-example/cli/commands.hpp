@@ -3,6 +3,8 @@
 // failure by throwing CommandFailed with the exit code to use.
 #pragma once
 
+#include <servicelens/host/plugin_library.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -30,8 +32,13 @@ inline constexpr int exit_bad_input = 2;
 // next to the executable.
 std::vector<std::filesystem::path> default_plugin_dirs();
 
+// Options every command shares; they live in main() for the whole run.
+struct GlobalOptions {
+    host::LoadOptions load;
+};
+
 void add_version_command(CLI::App &app);
-void add_plugins_command(CLI::App &app);
-void add_demo_command(CLI::App &app);
+void add_plugins_command(CLI::App &app, const GlobalOptions &global);
+void add_demo_command(CLI::App &app, const GlobalOptions &global);
 
 } // namespace servicelens::cli

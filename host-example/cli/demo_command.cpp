@@ -115,12 +115,12 @@ struct DemoOptions {
     std::filesystem::path out = "servicelens-demo/demo-results.json";
 };
 
-void run_demo(const DemoOptions &options)
+void run_demo(const DemoOptions &options, const host::LoadOptions &load)
 {
     const auto dirs = options.dirs.empty() ? default_plugin_dirs() : options.dirs;
     if (dirs.empty())
         throw CommandFailed(exit_bad_input, "no plugin directory: pass --dir DIR or set SERVICELENS_PLUGIN_PATH");
-    host::PluginRegistry registry;
+    host::PluginRegistry registry(load);
     for (const auto &dir : dirs) registry.scan(dir);
     for (const auto &r : registry.refused()) fmt::print(stderr, "refused: {}\n", r.reason);
     if (registry.descriptors().empty())
@@ -158,7 +158,7 @@ void run_demo(const DemoOptions &options)
 
 } // namespace
 
-void add_demo_command(CLI::App &app)
+void add_demo_command(CLI::App &app, const GlobalOptions &global)
 {
     auto options = std::make_shared<DemoOptions>();
     CLI::App *demo = app.add_subcommand(
@@ -168,7 +168,7 @@ void add_demo_command(CLI::App &app)
                                               "or the plugins folder next to this program")
         ->check(CLI::ExistingDirectory);
     demo->add_option("--out", options->out, "Where to write the results as JSON")->capture_default_str();
-    demo->callback([options] { run_demo(*options); });
+    demo->callback([options, &global] { run_demo(*options, global.load); });
 }
 
 } // namespace servicelens::cli

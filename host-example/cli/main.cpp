@@ -52,13 +52,17 @@ int main(int argc, char **argv)
     app.add_option("--log-format", log_format, "text, or json (one object per line, for log shippers)")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
+    cli::GlobalOptions global;
+    app.add_flag("--never-unload", global.load.never_unload,
+                 "Keep plugin libraries mapped until the process exits (for plugins that leave threads "
+                 "behind, and for leak reports with symbols)");
     app.parse_complete_callback([&] {
         host::configure_logging(log_level, log_format == "json" ? host::LogFormat::json : host::LogFormat::text);
     });
 
     cli::add_version_command(app);
-    cli::add_plugins_command(app);
-    cli::add_demo_command(app);
+    cli::add_plugins_command(app, global);
+    cli::add_demo_command(app, global);
 
     try {
         app.parse(argc, argv);

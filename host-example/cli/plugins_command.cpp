@@ -37,12 +37,12 @@ struct ListOptions {
     bool json = false;
 };
 
-void list_plugins(const ListOptions &options)
+void list_plugins(const ListOptions &options, const host::LoadOptions &load)
 {
     const auto dirs = options.dirs.empty() ? default_plugin_dirs() : options.dirs;
     if (dirs.empty())
         throw CommandFailed(exit_bad_input, "no plugin directory: pass --dir DIR or set SERVICELENS_PLUGIN_PATH");
-    host::PluginRegistry registry;
+    host::PluginRegistry registry(load);
     for (const auto &dir : dirs) {
         try {
             registry.scan(dir);
@@ -77,11 +77,11 @@ void list_plugins(const ListOptions &options)
     for (const auto &r : registry.refused()) fmt::print(stderr, "refused: {}\n", r.reason);
 }
 
-void inspect_plugin(const std::filesystem::path &file, bool json)
+void inspect_plugin(const std::filesystem::path &file, bool json, const host::LoadOptions &load)
 {
     std::unique_ptr<host::PluginLibrary> library;
     try {
-        library = std::make_unique<host::PluginLibrary>(file);
+        library = std::make_unique<host::PluginLibrary>(file, load);
     } catch (const host::PluginLoadError &e) {
         throw CommandFailed(exit_bad_input, e.what());
     }
@@ -111,7 +111,7 @@ void inspect_plugin(const std::filesystem::path &file, bool json)
 
 } // namespace
 
-void add_plugins_command(CLI::App &app)
+void add_plugins_command(CLI::App &app, const GlobalOptions &global)
 {
     CLI::App *plugins = app.add_subcommand("plugins", "Find and describe plugins");
     plugins->require_subcommand(1);
@@ -124,7 +124,7 @@ void add_plugins_command(CLI::App &app)
                                                   "or the plugins folder next to this program")
         ->check(CLI::ExistingDirectory);
     list->add_flag("--json", list_options->json, "Print JSON instead of a table");
-    list->callback([list_options] { list_plugins(*list_options); });
+    list->callback([list_options, &global] { list_plugins(*list_options, global.load); });
 
     auto file = std::make_shared<std::filesystem::path>();
     auto json = std::make_shared<bool>(false);
@@ -133,7 +133,7 @@ void add_plugins_command(CLI::App &app)
                    "without creating an instance");
     inspect->add_option("FILE", *file, "The plugin library (.so)")->required()->check(CLI::ExistingFile);
     inspect->add_flag("--json", *json, "Print JSON instead of text");
-    inspect->callback([file, json] { inspect_plugin(*file, *json); });
+    inspect->callback([file, json, &global] { inspect_plugin(*file, *json, global.load); });
 }
 
 } // namespace servicelens::cli
