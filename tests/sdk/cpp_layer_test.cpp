@@ -53,7 +53,21 @@ public:
     }
 };
 
-using Entry = servicelens::detail::Entry<Tagger, Echo>;
+class Counter final : public servicelens::ReportBuilder<long> {
+public:
+    static constexpr servicelens::PluginInfo info{
+        .id = "test.counter", .name = "Counter", .version = "0.1.0", .vendor = "tests", .description = "Counts.",
+        .thread_safe = false};
+    explicit Counter(const servicelens::CreateContext &) {}
+    long begin(const servicelens::ReportParams &) override { return 0; }
+    void consume(long &n, servicelens::RecordBatch records) override { n += static_cast<long>(records.size()); }
+    void merge(long &into, const long &from) override { into += from; }
+    std::string serialize(const long &n) override { return std::to_string(n); }
+    long deserialize(std::string_view bytes) override { return std::stol(std::string(bytes)); }
+    std::string finish(const long &n) override { return "{\"count\": " + std::to_string(n) + "}"; }
+};
+
+using Entry = servicelens::detail::Entry<Tagger, Echo, Counter>;
 
 sl_host_t null_host()
 {
@@ -135,10 +149,20 @@ TEST_CASE("factories exist only between init and deinit, one per kind present")
         Initialized twice;   // reference-counted
         CHECK(Entry::get_factory(SL_CONTEXT_FACTORY_ID) != nullptr);
         CHECK(Entry::get_factory(SL_SENTIMENT_FACTORY_ID) != nullptr);
-        CHECK(Entry::get_factory(SL_REPORT_FACTORY_ID) == nullptr);
-        CHECK(Entry::get_factory("servicelens.context/2") == nullptr);
+        CHECK(Entry::get_factory(SL_REPORT_FACTORY_ID) != nullptr);
+        CHECK(Entry::get_factory("servicelens.context/2") == nullptr);   // no such revision yet
     }
     CHECK(Entry::get_factory(SL_CONTEXT_FACTORY_ID) == nullptr);
+}
+
+TEST_CASE("a library without a plugin of some kind has no factory for it")
+{
+    using ContextOnly = servicelens::detail::Entry<Tagger>;
+    ContextOnly::init(SL_STR("test"));
+    CHECK(ContextOnly::get_factory(SL_CONTEXT_FACTORY_ID) != nullptr);
+    CHECK(ContextOnly::get_factory(SL_SENTIMENT_FACTORY_ID) == nullptr);
+    CHECK(ContextOnly::get_factory(SL_REPORT_FACTORY_ID) == nullptr);
+    ContextOnly::deinit();
 }
 
 TEST_CASE("descriptors are generated from PluginInfo")
@@ -236,4 +260,54 @@ TEST_CASE("each thread reads the message of its own failure")
     }).join();
     CHECK(seen_on_other_thread.empty());
     CHECK(created.last_error() == "runtime trouble");
+}
+
+TEST_CASE("report states go through begin, consume, merge, serialize, deserialize and finish")
+{
+    Initialized init;
+    static const sl_host_t host = null_host();
+    const sl_plugin_factory_t *factory = Entry::get_factory(SL_REPORT_FACTORY_ID);
+    sl_create_args_t args{};
+    args.struct_size = sizeof args;
+    args.plugin_id = SL_STR("test.counter");
+    args.host = &host;
+    void *out = nullptr;
+    REQUIRE(factory->create(factory, &args, &out) == SL_STATUS_OK);
+    auto *builder = static_cast<sl_report_builder_t *>(out);
+    const sl_report_builder_api_t &api = *builder->api;
+
+    sl_report_params_t params{};
+    params.struct_size = sizeof params;
+    sl_report_state_t *a = nullptr, *b = nullptr, *restored = nullptr;
+    REQUIRE(api.begin(builder, &params, &a) == SL_STATUS_OK);
+    REQUIRE(api.begin(builder, &params, &b) == SL_STATUS_OK);
+    sl_report_record_t record{};
+    const sl_report_record_t *records[] = {&record, &record, &record};
+    CHECK(api.consume(builder, a, records, 2) == SL_STATUS_OK);
+    CHECK(api.consume(builder, b, records, 3) == SL_STATUS_OK);
+    CHECK(api.merge(builder, a, b) == SL_STATUS_OK);
+
+    std::string bytes;
+    const sl_byte_sink_t sink{&bytes, [](void *s, const void *data, size_t size) -> sl_status_t {
+                                  static_cast<std::string *>(s)->append(static_cast<const char *>(data), size);
+                                  return SL_STATUS_OK;
+                              }};
+    CHECK(api.serialize(builder, a, &sink) == SL_STATUS_OK);
+    CHECK(bytes == "5");
+    REQUIRE(api.deserialize(builder, bytes.data(), bytes.size(), &restored) == SL_STATUS_OK);
+    bytes.clear();
+    CHECK(api.finish(builder, restored, &sink) == SL_STATUS_OK);
+    CHECK(bytes == R"({"count": 5})");
+
+    SECTION("bytes the plugin's parser rejects are an invalid argument, not an internal error")
+    {
+        sl_report_state_t *bad = reinterpret_cast<sl_report_state_t *>(1);
+        CHECK(api.deserialize(builder, "oops", 4, &bad) == SL_STATUS_INVALID_ARGUMENT);
+        CHECK(bad == nullptr);
+        const sl_str_t e = api.get_last_error(builder);
+        CHECK_THAT(std::string(e.data, e.size), Catch::Matchers::Contains("cannot restore the state"));
+    }
+
+    for (sl_report_state_t *s : {a, b, restored}) api.destroy_state(builder, s);
+    api.destroy(builder);
 }

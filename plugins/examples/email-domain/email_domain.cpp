@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 #include <string>
 
@@ -27,7 +25,7 @@ public:
     {
         const auto config = nlohmann::json::parse(context.config_json);
         for (const auto &domain : config.value("internal_domains", nlohmann::json::array()))
-            internal_.insert(lower(domain.get<std::string>()));
+            internal_.insert(servicelens::ascii_lower(domain.get<std::string>()));
     }
 
     void enrich(servicelens::IncidentBatch incidents, servicelens::AttributeSink &sink) override
@@ -37,7 +35,7 @@ public:
             const std::string_view email = incident.caller_email();
             const auto at = email.rfind('@');
             if (at == std::string_view::npos || at + 1 == email.size()) continue; // no domain: say nothing
-            const std::string domain = lower(servicelens::utf8::sanitize(email.substr(at + 1)));
+            const std::string domain = servicelens::ascii_lower(servicelens::utf8::sanitize(email.substr(at + 1)));
             sink.text(incident.index(), "caller.email_domain", domain, from_email);
             if (!internal_.empty())
                 sink.boolean(incident.index(), "caller.is_internal", internal_.count(domain) > 0, from_email);
@@ -45,13 +43,6 @@ public:
     }
 
 private:
-    static std::string lower(std::string_view s)
-    {
-        std::string out(s);
-        std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-        return out;
-    }
-
     std::set<std::string> internal_;
 };
 

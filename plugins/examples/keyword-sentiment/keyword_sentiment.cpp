@@ -3,7 +3,6 @@
 #include <servicelens/cpp/plugin.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -25,30 +24,26 @@ public:
     void score(servicelens::TextBatch texts, servicelens::SentimentSink &sink) override
     {
         for (const servicelens::Text text : texts) {
-            std::vector<servicelens::Term> terms;
+            std::vector<servicelens::Term> found;   // views into the static lexicon
+            double sum = 0;
             std::string word;
-            for (const char c : std::string(text.text()) + ' ') {
-                if (std::isalpha(static_cast<unsigned char>(c))) {
-                    word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            for (const char c : servicelens::ascii_lower(text.text()) + ' ') {
+                if (c >= 'a' && c <= 'z') {
+                    word += c;
                     continue;
                 }
-                for (const servicelens::Term &known : lexicon)
-                    if (known.term == word) terms.push_back(known);   // views into static data
+                for (const servicelens::Term &known : lexicon) {
+                    if (known.term != word) continue;
+                    found.push_back(known);
+                    sum += known.weight;
+                }
                 word.clear();
             }
-            double sum = 0;
-            for (const servicelens::Term &t : terms) sum += t.weight;
             const double compound = sum / std::sqrt(sum * sum + 4);   // squashed into (-1, 1)
-            const double share = std::min(1.0, static_cast<double>(terms.size()) / 4);
-            sink.emit(text.index(), {.label = compound > 0.05    ? SL_SENTIMENT_POSITIVE
-                                              : compound < -0.05 ? SL_SENTIMENT_NEGATIVE
-                                                                 : SL_SENTIMENT_NEUTRAL,
-                                     .compound = compound,
-                                     .positive = compound > 0 ? share : 0,
-                                     .neutral = 1 - share,
-                                     .negative = compound < 0 ? share : 0,
-                                     .confidence = share,
-                                     .terms = terms});
+            const double share = std::min(1.0, static_cast<double>(found.size()) / 4);
+            sink.emit(text.index(), {.label = servicelens::label_of(compound), .compound = compound,
+                                     .positive = compound > 0 ? share : 0, .neutral = 1 - share,
+                                     .negative = compound < 0 ? share : 0, .confidence = share, .terms = found});
         }
     }
 

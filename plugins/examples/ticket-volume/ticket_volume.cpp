@@ -45,21 +45,22 @@ public:
 
     std::string serialize(const VolumeCounts &s) override { return nlohmann::json(s).dump(); }
 
-    VolumeCounts deserialize(std::string_view bytes) override try {
+    // A parse error becomes SL_STATUS_INVALID_ARGUMENT: the layer treats any
+    // exception from deserialize as bytes it cannot restore.
+    VolumeCounts deserialize(std::string_view bytes) override
+    {
         return nlohmann::json::parse(bytes).get<VolumeCounts>();
-    } catch (const nlohmann::json::exception &e) {
-        throw servicelens::invalid_argument(std::string("not a ticket-volume state: ") + e.what());
     }
 
     std::string finish(const VolumeCounts &s) override
     {
         long long total = 0;
         for (const auto &[priority, n] : s.by_priority) total += n;
-        return nlohmann::json{{"title", "Ticket volume"},
-                              {"metrics", {{{"id", "volume.total"}, {"label", "Incidents opened"}, {"value", total}}}},
-                              {"tables", {{{"id", "volume.by_priority"}, {"columns", {"priority", "incidents"}},
-                                           {"rows", s.by_priority}}}}}
-            .dump();
+        const nlohmann::json metric = {{"id", "volume.total"}, {"label", "Incidents opened"}, {"value", total}};
+        const nlohmann::json table = {{"id", "volume.by_priority"}, {"columns", {"priority", "incidents"}},
+                                      {"rows", s.by_priority}};
+        return nlohmann::json{{"title", "Ticket volume"}, {"metrics", nlohmann::json::array({metric})},
+                              {"tables", nlohmann::json::array({table})}}.dump();
     }
 };
 

@@ -84,7 +84,8 @@ public:
     // Throw invalid_argument() when the states cannot be merged (other params).
     virtual void merge(State &into, const State &from) = 0;
     virtual std::string serialize(const State &state) = 0;
-    // Throw invalid_argument() for corrupt or incompatible bytes.
+    // Corrupt or incompatible bytes: throw anything; the layer reports
+    // SL_STATUS_INVALID_ARGUMENT with the exception's message.
     virtual State deserialize(std::string_view bytes) = 0;
     // The report document: JSON following schemas/report.schema.json.
     virtual std::string finish(const State &state) = 0;
@@ -153,6 +154,21 @@ struct ReportTrampolines {
         });
     }
 
+    // Bytes that do not restore are the caller's problem, whatever the
+    // plugin's parser threw: SL_STATUS_INVALID_ARGUMENT, not INTERNAL.
+    static State restore(P &plugin, std::string_view bytes)
+    {
+        try {
+            return plugin.deserialize(bytes);
+        } catch (const Error &) {
+            throw;
+        } catch (const std::bad_alloc &) {
+            throw;
+        } catch (const std::exception &e) {
+            throw invalid_argument(std::string("cannot restore the state from these bytes: ") + e.what());
+        }
+    }
+
     static sl_status_t deserialize(sl_report_builder_t *self, const void *data, std::size_t size,
                                    sl_report_state_t **out) noexcept
     {
@@ -162,7 +178,7 @@ struct ReportTrampolines {
             *out = nullptr;
             require(data || size == 0, "deserialize: data is NULL but size is not 0");
             const std::string_view bytes(static_cast<const char *>(data), size);
-            *out = wrap(new State(plugin.deserialize(bytes)));
+            *out = wrap(new State(restore(plugin, bytes)));
         });
     }
 

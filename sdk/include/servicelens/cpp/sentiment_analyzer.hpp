@@ -47,6 +47,14 @@ struct Term {
     double weight;
 };
 
+// The label of a compound score, with a neutral band of +-threshold.
+constexpr sl_sentiment_label_t label_of(double compound, double threshold = 0.05) noexcept
+{
+    return compound > threshold    ? sl_sentiment_label_t{SL_SENTIMENT_POSITIVE}
+           : compound < -threshold ? sl_sentiment_label_t{SL_SENTIMENT_NEGATIVE}
+                                   : sl_sentiment_label_t{SL_SENTIMENT_NEUTRAL};
+}
+
 struct Score {
     sl_sentiment_label_t label = SL_SENTIMENT_NEUTRAL;
     double compound = 0;

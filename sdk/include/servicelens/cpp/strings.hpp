@@ -17,4 +17,14 @@ constexpr sl_str_t str(std::string_view s) noexcept { return sl_str_t{s.data(), 
 
 inline std::string copy(sl_str_t s) { return std::string(view(s)); }
 
+// `s` with A-Z turned into a-z and every other byte kept, UTF-8 included:
+// enough for e-mail addresses, ids and English keywords.
+inline std::string ascii_lower(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 } // namespace servicelens
