@@ -40,5 +40,6 @@ struct GlobalOptions {
 void add_version_command(CLI::App &app);
 void add_plugins_command(CLI::App &app, const GlobalOptions &global);
 void add_demo_command(CLI::App &app, const GlobalOptions &global);
+void add_config_command(CLI::App &app, const GlobalOptions &global);
 
 } // namespace servicelens::cli

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
                  "value, through plugins.\n\nExamples:\n"
                  "  servicelens plugins list                 every plugin found, and the files refused\n"
                  "  servicelens plugins inspect FILE.so      what a plugin is, without running it\n"
-                 "  servicelens demo                         run every plugin on built-in sample data\n",
+                 "  servicelens demo                         run every plugin on built-in sample data\n"
+                 "  servicelens config validate FILE.yaml    check a configuration; every problem with its line\n",
                  "servicelens"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
     cli::add_version_command(app);
     cli::add_plugins_command(app, global);
     cli::add_demo_command(app, global);
+    cli::add_config_command(app, global);
 
     try {
         app.parse(argc, argv);
@@ -70,10 +72,10 @@ int main(int argc, char **argv)
         const int code = app.exit(e);
         return code == 0 ? 0 : cli::exit_bad_input;
     } catch (const cli::CommandFailed &e) {
-        std::cerr << "servicelens: " << e.what() << '\n';
+        std::cerr << "servicelens: " << host::redact_secrets(e.what()) << '\n';
         return e.exit_code();
     } catch (const std::exception &e) {
-        std::cerr << "servicelens: " << e.what() << '\n';
+        std::cerr << "servicelens: " << host::redact_secrets(e.what()) << '\n';
         return cli::exit_failure;
     }
     return 0;

@@ -1,15 +1,56 @@
 #include <servicelens/host/logging.hpp>
 
+#include <servicelens/config/secrets.hpp>
+
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
 namespace servicelens::host {
 
 namespace {
+
+// The secrets to scrub, shared by every sink; read on every log line.
+struct SecretList {
+    std::mutex mutex;
+    std::vector<std::string> values;
+
+    std::string scrub(std::string text)
+    {
+        std::lock_guard lock(mutex);
+        return config::redact(std::move(text), values);
+    }
+};
+
+SecretList &secret_list()
+{
+    static SecretList list;
+    return list;
+}
+
+// Wraps the real sink and scrubs secrets from each message before it.
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg &msg) override
+    {
+        const std::string clean = secret_list().scrub(std::string(msg.payload.data(), msg.payload.size()));
+        spdlog::details::log_msg copy = msg;
+        copy.payload = clean;
+        inner_->log(copy);
+    }
+    void flush_() override { inner_->flush(); }
+
+private:
+    spdlog::sink_ptr inner_;
+};
 
 struct LoggingSetup {
     std::mutex mutex;
@@ -69,7 +110,7 @@ spdlog::sink_ptr make_sink(LogFormat format)
     else
         sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v",
                                                                         spdlog::pattern_time_type::utc));
-    return sink;
+    return std::make_shared<RedactingSink>(std::move(sink));
 }
 
 } // namespace
@@ -102,5 +143,19 @@ std::shared_ptr<spdlog::logger> logger_for(const std::string &name)
     spdlog::register_logger(logger);
     return logger;
 }
+
+void redact_in_logs(const std::vector<std::string> &secrets)
+{
+    SecretList &list = secret_list();
+    std::lock_guard lock(list.mutex);
+    for (const std::string &secret : secrets)
+        if (!secret.empty() && std::find(list.values.begin(), list.values.end(), secret) == list.values.end())
+            list.values.push_back(secret);
+    // Longest first, so a secret that contains another is scrubbed whole.
+    std::sort(list.values.begin(), list.values.end(),
+              [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+}
+
+std::string redact_secrets(std::string text) { return secret_list().scrub(std::move(text)); }
 
 } // namespace servicelens::host

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -20,5 +21,14 @@ void configure_logging(std::string_view level, LogFormat format);
 
 // The logger named `name`, created on first use with the configured sinks.
 std::shared_ptr<spdlog::logger> logger_for(const std::string &name);
+
+// From now on, every log line has each of `secrets` replaced by "********".
+// Rationale: a secret can reach a message through a plugin or a library we
+// do not control; scrubbing at the sink catches it wherever it came from.
+void redact_in_logs(const std::vector<std::string> &secrets);
+
+// `text` with every secret registered so far replaced by "********": for
+// messages that do not go through the logger (the CLI's final error).
+std::string redact_secrets(std::string text);
 
 } // namespace servicelens::host
