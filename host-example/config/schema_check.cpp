@@ -157,7 +157,7 @@ std::string shown(const json &v)
 {
     if (v.is_object()) return "a map";
     if (v.is_array()) return "a list";
-    std::string text = v.dump();
+    std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (text.size() > 60) text = text.substr(0, 57) + "...";
     return type_name(v) + " " + text;
 }

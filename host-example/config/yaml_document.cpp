@@ -1,5 +1,7 @@
 #include <servicelens/config/yaml_document.hpp>
 
+#include <servicelens/cpp/utf8.hpp>
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -125,6 +127,27 @@ void reject_tab_indentation(std::string_view text, const std::string &file)
     }
 }
 
+// YAML is Unicode text; a file saved in Latin-1 would otherwise reach the
+// schema checks as bytes no JSON library can print.
+void reject_invalid_utf8(std::string_view text, const std::string &file)
+{
+    int line = 1, column = 1;
+    while (!text.empty()) {
+        const std::size_t n = utf8::sequence_length(text);
+        if (n == 0)
+            throw ConfigError({{file, {line, column}, "",
+                                fmt::format("invalid UTF-8 (byte 0x{:02X}); save the file as UTF-8",
+                                            static_cast<unsigned char>(text[0]))}});
+        if (text[0] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        text.remove_prefix(n);
+    }
+}
+
 ConfigError too_large(const std::string &file, std::size_t size)
 {
     return ConfigError({{file, {}, "",
@@ -153,6 +176,7 @@ ConfigProblem YamlDocument::problem_at(const std::string &pointer, std::string m
 YamlDocument parse_yaml(std::string_view text, const std::string &file)
 {
     if (text.size() > max_config_bytes) throw too_large(file, text.size());
+    reject_invalid_utf8(text, file);
     reject_tab_indentation(text, file);
     YamlDocument document;
     document.file = file;

@@ -64,6 +64,7 @@ const std::vector<BrokenConfig> &broken_configs()
         {"empty file", "", {"the file is empty"}},
         {"top level is a list", "- version: 1\n", {"top level must be a map"}},
         {"YAML syntax error", "version: 1\nplugins: [\n", {"YAML syntax error", ":3:"}},
+        {"invalid UTF-8", "version: 1\nplugins:\n  - name: caf\xe9\n", {":3:14:", "invalid UTF-8 (byte 0xE9); save the file as UTF-8"}},
         {"tab indentation", "version: 1\nplugins:\n\t- name: x\n", {":3:1:", "a tab is used for indentation"}},
         {"duplicate key", "version: 1\nversion: 1\nplugins: []\n", {"duplicate key 'version' (first at line 1)"}},
         {"nested 100 levels deep", nested(100), {"nested deeper than 64 levels"}},
