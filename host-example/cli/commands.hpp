@@ -41,5 +41,7 @@ void add_version_command(CLI::App &app);
 void add_plugins_command(CLI::App &app, const GlobalOptions &global);
 void add_demo_command(CLI::App &app, const GlobalOptions &global);
 void add_config_command(CLI::App &app, const GlobalOptions &global);
+void add_seed_command(CLI::App &app, const GlobalOptions &global);
+void add_sync_commands(CLI::App &app, const GlobalOptions &global);
 
 } // namespace servicelens::cli

@@ -40,7 +40,10 @@ int main(int argc, char **argv)
                  "  servicelens plugins list                 every plugin found, and the files refused\n"
                  "  servicelens plugins inspect FILE.so      what a plugin is, without running it\n"
                  "  servicelens demo                         run every plugin on built-in sample data\n"
-                 "  servicelens config validate FILE.yaml    check a configuration; every problem with its line\n",
+                 "  servicelens config validate FILE.yaml    check a configuration; every problem with its line\n"
+                 "  servicelens seed --out desk               generate a service desk to try it all on\n"
+                 "  servicelens sync --once --config desk/servicelens.yaml\n"
+                 "                                           enrich and write back; safe to kill at any point\n",
                  "servicelens"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
@@ -65,6 +68,8 @@ int main(int argc, char **argv)
     cli::add_plugins_command(app, global);
     cli::add_demo_command(app, global);
     cli::add_config_command(app, global);
+    cli::add_seed_command(app, global);
+    cli::add_sync_commands(app, global);
 
     try {
         app.parse(argc, argv);

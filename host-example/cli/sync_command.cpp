@@ -1,0 +1,149 @@
+// `servicelens sync --once` and `servicelens run`: the host's main job.
+#include "commands.hpp"
+
+#include <servicelens/config/host_config.hpp>
+#include <servicelens/host/local_ticket_store.hpp>
+#include <servicelens/host/logging.hpp>
+#include <servicelens/host/plugin_config_check.hpp>
+#include <servicelens/host/plugin_registry.hpp>
+#include <servicelens/host/sync_engine.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <thread>
+
+namespace servicelens::cli {
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
+struct SyncCommandOptions {
+    std::filesystem::path config = "servicelens.yaml";
+    std::string connector;
+    std::size_t batch_size = 0;   // 0: the config's
+    int workers = 0;
+    bool once = false;
+    bool no_progress = false;
+};
+
+std::unique_ptr<host::Connector> make_connector(const config::ConnectorConfig &c)
+{
+    if (c.kind == "local") return std::make_unique<host::LocalTicketStore>(c.name, c.path);
+    throw CommandFailed(exit_bad_input, fmt::format("connector '{}': the {} connector is not in this release yet; "
+                                                    "only `local` can be synced",
+                                                    c.name, c.kind));
+}
+
+config::HostConfig load(const SyncCommandOptions &o)
+{
+    try {
+        config::HostConfig cfg = config::load_host_config(o.config, {{}, default_plugin_dirs()});
+        host::redact_in_logs(cfg.secrets);
+        return cfg;
+    } catch (const config::ConfigError &e) {
+        throw CommandFailed(exit_bad_input, fmt::format("{}\n{} problem(s); `servicelens config validate {}` checks a fix",
+                                                        e.what(), e.problems().size(), o.config.string()));
+    }
+}
+
+// One pass over every configured connector; returns false when stopped.
+bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::PluginRegistry &registry)
+{
+    store::StateStore state(cfg.state_store);
+    const int workers = o.workers > 0 ? o.workers : cfg.workers;
+    host::HostEnvironment environment;
+    host::SyncEngine engine(cfg, registry, state, environment, workers);
+    bool matched = false;
+    for (const config::ConnectorConfig &c : cfg.connectors) {
+        if (!o.connector.empty() && c.name != o.connector) continue;
+        matched = true;
+        auto connector = make_connector(c);
+        const int64_t run = state.begin_run(c.name, o.once ? "sync --once" : "run");
+        host::SyncStats stats;
+        try {
+            stats = engine.sync(*connector, {o.batch_size ? o.batch_size : static_cast<std::size_t>(cfg.batch_size),
+                                             workers, &stop_requested, !o.no_progress});
+        } catch (const std::exception &e) {
+            state.finish_run(run, "failed", nlohmann::json{{"error", host::redact_secrets(e.what())}}.dump());
+            throw;
+        }
+        const nlohmann::json summary = {{"incidents", stats.incidents},     {"batches", stats.batches},
+                                        {"attributes", stats.attributes},   {"sentiments", stats.sentiments},
+                                        {"plugin_failures", stats.plugin_failures},
+                                        {"written_back", stats.written_back}, {"write_back_failures", stats.write_back_failures}};
+        state.finish_run(run, stats.stopped_early ? "stopped" : "ok", summary.dump());
+        fmt::print("{}: {} incidents in {} batches, {} attributes, {} sentiment scores, {} written back{}{}\n", c.name,
+                   stats.incidents, stats.batches, stats.attributes, stats.sentiments, stats.written_back,
+                   stats.plugin_failures ? fmt::format(", {} plugin failures (see the log)", stats.plugin_failures) : "",
+                   stats.stopped_early ? " (stopped early: the rest follows next time)" : "");
+        if (stats.stopped_early) return false;
+    }
+    if (!matched)
+        throw CommandFailed(exit_bad_input, o.connector.empty() ? "the configuration has no connectors to sync"
+                                                                : fmt::format("no connector is named '{}'", o.connector));
+    return true;
+}
+
+void sync_command(const SyncCommandOptions &o, const GlobalOptions &global)
+{
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGINT, request_stop);
+    const config::HostConfig cfg = load(o);
+    host::PluginRegistry registry(global.load);
+    if (const auto problems = host::check_plugin_instances(cfg, registry); !problems.empty()) {
+        std::string text;
+        for (const auto &p : problems) text += p.to_string() + "\n";
+        throw CommandFailed(exit_bad_input, text + fmt::format("{} problem(s) in {}", problems.size(), o.config.string()));
+    }
+    const auto log = host::logger_for("servicelens");
+    for (;;) {
+        if (!sync_all(o, cfg, registry) || o.once) return;
+        log->info("next sync in {} s (SIGTERM or Ctrl-C stops)", cfg.interval.count() / 1000);
+        for (auto waited = std::chrono::milliseconds(0); waited < cfg.interval && !stop_requested;
+             waited += std::chrono::milliseconds(200))
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (stop_requested) return;
+    }
+}
+
+void common_options(CLI::App *cmd, SyncCommandOptions &o)
+{
+    cmd->add_option("--config", o.config, "The configuration")->capture_default_str()->check(CLI::ExistingFile);
+    cmd->add_option("--connector", o.connector, "Only this connector; default: every one");
+    cmd->add_option("--batch-size", o.batch_size, "Incidents per batch; default: schedule.batch_size")
+        ->check(CLI::Range(1, 100000));
+    cmd->add_option("--workers", o.workers, "Threads running plugins; default: schedule.workers")->check(CLI::Range(1, 256));
+    cmd->add_flag("--no-progress", o.no_progress, "No progress bar, even on a terminal");
+}
+
+} // namespace
+
+void add_sync_commands(CLI::App &app, const GlobalOptions &global)
+{
+    auto once = std::make_shared<SyncCommandOptions>();
+    CLI::App *sync = app.add_subcommand(
+        "sync", "Pull changed incidents from every connector, enrich them with the pipeline's plugins, store the "
+                "results and write back through the outbox, then exit. Safe to kill at any point: the next run "
+                "resumes without losing or repeating anything. SIGTERM finishes the batch in hand.");
+    common_options(sync, *once);
+    sync->add_flag("--once", once->once, "Sync once and exit (the default for `sync`; kept for clarity)");
+    sync->callback([once, &global] {
+        once->once = true;
+        sync_command(*once, global);
+    });
+
+    auto loop = std::make_shared<SyncCommandOptions>();
+    CLI::App *run = app.add_subcommand(
+        "run", "Sync, wait schedule.interval, sync again, until SIGTERM or Ctrl-C (which finish the batch in hand).");
+    common_options(run, *loop);
+    run->callback([loop, &global] { sync_command(*loop, global); });
+}
+
+} // namespace servicelens::cli

@@ -1,0 +1,43 @@
+// What the sync engine needs from an ITSM platform, whatever the vendor:
+// pull incidents changed since a watermark, page by page, and write a
+// result back. The embedded `local` store implements it; vendor connectors
+// (ServiceNow, Jira, Zendesk, RT) implement it over HTTP.
+#pragma once
+
+#include "owned_incident.hpp"
+
+#include <servicelens/store/state_store.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace servicelens::host {
+
+struct IncidentPage {
+    std::vector<OwnedIncident> incidents;   // ordered by (updated_at, id)
+    store::Watermark next;                  // where the page after this one starts
+};
+
+class Connector {
+public:
+    virtual ~Connector() = default;
+
+    virtual const std::string &name() const noexcept = 0;
+
+    // At most `limit` incidents updated after `since`, oldest first. An empty
+    // page means the connector has nothing newer. Throws on a failure the
+    // next sync may not hit (network, rate limit exhausted, auth).
+    virtual IncidentPage pull(const store::Watermark &since, std::size_t limit) = 0;
+
+    // Writes one outbox entry. Returns normally only when the platform
+    // confirmed it, and must be idempotent on entry.idempotency_key: after a
+    // crash the same entry is sent again and must not appear twice.
+    virtual void write_back(const store::OutboxEntry &entry) = 0;
+
+    // How many incidents are newer than `since`, when the platform can say
+    // cheaply (for progress); nullopt otherwise.
+    virtual std::optional<std::size_t> remaining(const store::Watermark &) { return std::nullopt; }
+};
+
+} // namespace servicelens::host

@@ -1,0 +1,110 @@
+// The host's memory (one SQLite file, WAL): per-connector watermarks, the
+// incidents seen, enrichment results with plugin id and version, the
+// write-back outbox with idempotency keys, and run history.
+//
+// The rule that makes a sync lose and duplicate nothing lives here: a
+// batch's results, its outbox entries and the watermark after it are
+// committed in one transaction (commit_batch), and an outbox entry leaves
+// only through acknowledge(), after the connector confirmed the write.
+#pragma once
+
+#include "sqlite.hpp"
+
+#include <servicelens/timestamp.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace servicelens::store {
+
+// Where the next pull starts: after (updated_at, id), so ties on
+// updated_at neither skip nor repeat an incident.
+struct Watermark {
+    sl_timestamp_t updated_at = SL_TIMESTAMP_NONE;
+    std::string last_id;
+};
+
+struct AttributeRecord {
+    std::string incident_id;
+    std::string plugin_id;
+    std::string plugin_version;
+    std::string key;
+    std::string type;          // string, integer, number, boolean, time, json
+    std::string value;         // as text
+    double confidence = 0;
+    std::string source;
+    sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
+};
+
+struct SentimentRecord {
+    std::string incident_id;
+    std::string text_id;       // comment or survey response id
+    std::string plugin_id;
+    std::string plugin_version;
+    int label = 0;
+    double compound = 0, positive = 0, neutral = 0, negative = 0, confidence = 0;
+    sl_timestamp_t written_at = SL_TIMESTAMP_NONE;   // when the text was written
+};
+
+struct OutboxEntry {
+    int64_t id = 0;
+    std::string connector;
+    std::string incident_id;
+    std::string idempotency_key;   // unique: the same write is never queued twice
+    std::string kind;              // work_note, field, tag
+    std::string field;
+    std::string body;
+    int attempts = 0;
+};
+
+struct StoredIncident {
+    std::string connector;
+    std::string id;
+    std::string json;              // canonical incident JSON
+};
+
+// Everything one batch produced, committed at once.
+struct BatchCommit {
+    std::string connector;
+    std::vector<StoredIncident> incidents;
+    std::vector<AttributeRecord> attributes;
+    std::vector<SentimentRecord> sentiments;
+    std::vector<OutboxEntry> outbox;
+    Watermark watermark;           // after this batch
+};
+
+class StateStore {
+public:
+    // Opens or creates the file and brings its schema up to date.
+    explicit StateStore(const std::filesystem::path &file);
+
+    std::optional<Watermark> watermark(const std::string &connector);
+
+    // One transaction: incidents, results (replacing earlier results of the
+    // same plugin for the same incident), outbox entries (a known
+    // idempotency key is skipped), and the new watermark.
+    void commit_batch(const BatchCommit &batch);
+
+    std::vector<OutboxEntry> pending_outbox(const std::string &connector, std::size_t limit);
+    // The connector confirmed the write: the entry leaves the outbox.
+    void acknowledge(int64_t outbox_id);
+    // The write failed; the entry stays, with the error, for the next sync.
+    void record_failure(int64_t outbox_id, const std::string &error);
+
+    int64_t begin_run(const std::string &connector, const std::string &command);
+    void finish_run(int64_t run_id, const std::string &status, const std::string &stats_json);
+
+    // Every stored incident with its attributes and sentiment results.
+    void for_each_incident(const std::function<void(const StoredIncident &, const std::vector<AttributeRecord> &,
+                                                    const std::vector<SentimentRecord> &)> &visit);
+
+    Database &database() noexcept { return db_; }
+
+private:
+    Database db_;
+};
+
+} // namespace servicelens::store

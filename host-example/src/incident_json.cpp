@@ -1,0 +1,191 @@
+#include <servicelens/host/incident_json.hpp>
+
+#include <date/date.h>
+
+#include <array>
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+
+namespace servicelens::host {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 8> contact_names = {"",     "phone", "email",  "portal",
+                                                           "walk_up", "chat", "social", "monitoring"};
+
+void put_text(json &j, const char *key, const std::string &value)
+{
+    if (!value.empty()) j[key] = value;
+}
+
+void put_time(json &j, const char *key, sl_timestamp_t t)
+{
+    if (t != SL_TIMESTAMP_NONE) j[key] = format_utc(t);
+}
+
+std::string text(const json &j, const char *key) { return j.contains(key) ? j[key].get<std::string>() : std::string(); }
+
+sl_timestamp_t time_of(const json &j, const char *key)
+{
+    if (!j.contains(key)) return SL_TIMESTAMP_NONE;
+    const auto t = parse_utc(j[key].get<std::string>());
+    if (!t) throw std::invalid_argument(std::string("'") + key + "' is not an ISO-8601 time: " + j[key].dump());
+    return *t;
+}
+
+} // namespace
+
+std::string format_utc(sl_timestamp_t t)
+{
+    using namespace std::chrono;
+    const date::sys_time<milliseconds> tp{milliseconds(t)};
+    if (t % 1000 == 0) return date::format("%FT%TZ", floor<seconds>(tp));
+    return date::format("%FT%TZ", tp);
+}
+
+// date::parse keeps a long double that GCC 12 cannot prove is set before
+// use on every path (it is); the warning is about the library, not this code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+std::optional<sl_timestamp_t> parse_utc(std::string_view input)
+{
+    using namespace std::chrono;
+    const std::string text(input);
+    for (const char *format : {"%FT%TZ", "%FT%T%Ez"}) {
+        std::istringstream in(text);
+        date::sys_time<milliseconds> tp;
+        in >> date::parse(format, tp);
+        if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return tp.time_since_epoch().count();
+    }
+    return std::nullopt;
+}
+#pragma GCC diagnostic pop
+
+std::string_view contact_type_name(sl_contact_type_t type) noexcept
+{
+    return type < contact_names.size() ? contact_names[type] : std::string_view();
+}
+
+sl_contact_type_t parse_contact_type(std::string_view name) noexcept
+{
+    for (std::size_t i = 1; i < contact_names.size(); ++i)
+        if (contact_names[i] == name) return static_cast<sl_contact_type_t>(i);
+    return SL_CONTACT_UNKNOWN;
+}
+
+json incident_to_json(const OwnedIncident &i)
+{
+    json j = {{"id", i.id}, {"source", i.source}, {"state", i.state}};
+    put_text(j, "number", i.number);
+    put_text(j, "title", i.title);
+    put_text(j, "description", i.description);
+    if (i.priority) j["priority"] = i.priority;
+    if (i.impact) j["impact"] = i.impact;
+    if (i.urgency) j["urgency"] = i.urgency;
+    put_text(j, "category", i.category);
+    put_text(j, "subcategory", i.subcategory);
+    if (i.contact_type != SL_CONTACT_UNKNOWN) j["contact_type"] = contact_type_name(i.contact_type);
+    json caller = json::object();
+    put_text(caller, "id", i.caller_id);
+    put_text(caller, "email", i.caller_email);
+    put_text(caller, "name", i.caller_name);
+    if (!caller.empty()) j["caller"] = caller;
+    put_text(j, "assignment_group", i.assignment_group);
+    put_text(j, "assigned_to", i.assigned_to);
+    j["escalation_level"] = i.escalation_level;
+    put_text(j, "ci", i.ci);
+    put_text(j, "location", i.location);
+    put_time(j, "opened_at", i.opened_at);
+    put_time(j, "first_response_at", i.first_response_at);
+    put_time(j, "resolved_at", i.resolved_at);
+    put_time(j, "closed_at", i.closed_at);
+    put_time(j, "updated_at", i.updated_at);
+    j["reopen_count"] = i.reopen_count;
+    j["reassignment_count"] = i.reassignment_count;
+    put_text(j, "related_change", i.related_change);
+    json sla = json::object();
+    put_time(sla, "due_at", i.sla_due_at);
+    if (i.sla_breached != SL_UNKNOWN) sla["breached"] = i.sla_breached == SL_YES;
+    if (!sla.empty()) j["sla"] = sla;
+    j["comments"] = json::array();
+    for (const OwnedComment &c : i.comments) {
+        json comment = {{"id", c.id}, {"body", c.body},
+                        {"visibility", c.visibility == SL_VISIBILITY_INTERNAL ? "internal" : "public"}};
+        put_text(comment, "author", c.author);
+        put_time(comment, "created_at", c.created_at);
+        j["comments"].push_back(comment);
+    }
+    j["survey"] = json::array();
+    for (const OwnedSurveyResponse &s : i.survey) {
+        json response = {{"id", s.id}};
+        if (s.rating) response["rating"] = s.rating;
+        if (s.makes_job_easier != SL_UNKNOWN) response["makes_job_easier"] = s.makes_job_easier == SL_YES;
+        put_text(response, "text", s.text);
+        put_time(response, "submitted_at", s.submitted_at);
+        j["survey"].push_back(response);
+    }
+    if (!i.custom.empty()) j["custom"] = i.custom;
+    return j;
+}
+
+OwnedIncident incident_from_json(const json &j)
+{
+    if (!j.is_object() || !j.contains("id")) throw std::invalid_argument("an incident needs an 'id'");
+    try {
+        OwnedIncident i;
+        i.id = text(j, "id");
+        i.number = text(j, "number");
+        i.source = text(j, "source");
+        i.title = text(j, "title");
+        i.description = text(j, "description");
+        i.state = text(j, "state");
+        i.priority = j.value("priority", 0);
+        i.impact = j.value("impact", 0);
+        i.urgency = j.value("urgency", 0);
+        i.category = text(j, "category");
+        i.subcategory = text(j, "subcategory");
+        i.contact_type = parse_contact_type(j.value("contact_type", ""));
+        if (j.contains("caller")) {
+            i.caller_id = text(j["caller"], "id");
+            i.caller_email = text(j["caller"], "email");
+            i.caller_name = text(j["caller"], "name");
+        }
+        i.assignment_group = text(j, "assignment_group");
+        i.assigned_to = text(j, "assigned_to");
+        i.escalation_level = j.value("escalation_level", 0);
+        i.ci = text(j, "ci");
+        i.location = text(j, "location");
+        i.opened_at = time_of(j, "opened_at");
+        i.first_response_at = time_of(j, "first_response_at");
+        i.resolved_at = time_of(j, "resolved_at");
+        i.closed_at = time_of(j, "closed_at");
+        i.updated_at = time_of(j, "updated_at");
+        i.reopen_count = j.value("reopen_count", 0);
+        i.reassignment_count = j.value("reassignment_count", 0);
+        i.related_change = text(j, "related_change");
+        if (j.contains("sla")) {
+            i.sla_due_at = time_of(j["sla"], "due_at");
+            if (j["sla"].contains("breached")) i.sla_breached = j["sla"]["breached"].get<bool>() ? SL_YES : SL_NO;
+        }
+        for (const json &c : j.value("comments", json::array()))
+            i.comments.push_back({text(c, "id"), text(c, "author"), text(c, "body"),
+                                  c.value("visibility", "public") == "internal" ? SL_VISIBILITY_INTERNAL
+                                                                                : SL_VISIBILITY_PUBLIC,
+                                  time_of(c, "created_at")});
+        for (const json &s : j.value("survey", json::array())) {
+            OwnedSurveyResponse r{text(s, "id"), text(s, "text"), s.value("rating", 0), SL_UNKNOWN,
+                                  time_of(s, "submitted_at")};
+            if (s.contains("makes_job_easier")) r.makes_job_easier = s["makes_job_easier"].get<bool>() ? SL_YES : SL_NO;
+            i.survey.push_back(std::move(r));
+        }
+        if (j.contains("custom")) i.custom = j["custom"].get<std::map<std::string, std::string>>();
+        return i;
+    } catch (const json::exception &e) {
+        throw std::invalid_argument("incident '" + text(j, "id") + "': " + e.what());
+    }
+}
+
+} // namespace servicelens::host

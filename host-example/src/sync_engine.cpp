@@ -1,0 +1,342 @@
+#include <servicelens/host/sync_engine.hpp>
+
+#include <servicelens/host/incident_json.hpp>
+#include <servicelens/host/logging.hpp>
+#include <servicelens/host/plugin_instances.hpp>
+#include <servicelens/host/progress_display.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <map>
+#include <optional>
+#include <regex>
+#include <thread>
+
+namespace servicelens::host {
+
+namespace {
+
+const char *value_type_name(sl_value_type_t t)
+{
+    switch (t) {
+    case SL_VALUE_INTEGER: return "integer";
+    case SL_VALUE_NUMBER: return "number";
+    case SL_VALUE_BOOLEAN: return "boolean";
+    case SL_VALUE_TIME: return "time";
+    case SL_VALUE_JSON: return "json";
+    default: return "string";
+    }
+}
+
+const char *label_name(int label) { return label > 0 ? "positive" : label < 0 ? "negative" : "neutral"; }
+
+// One text of a batch handed to sentiment analyzers.
+struct TextRef {
+    std::size_t incident;      // index in the batch
+    std::string id;            // comment id, or survey id with :rating / :easier
+    std::string event;         // comment_added or survey_answered
+    sl_timestamp_t written_at;
+    sl_text_t text;
+};
+
+std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
+{
+    std::vector<TextRef> texts;
+    const auto add = [&](std::size_t i, std::string id, const char *event, sl_timestamp_t at, sl_text_kind_t kind,
+                         const std::string &body, int rating, sl_tristate_t answer) {
+        sl_text_t t{};
+        t.struct_size = sizeof t;
+        t.kind = kind;
+        t.text = {body.data(), body.size()};
+        t.rating = rating;
+        t.answer = answer;
+        texts.push_back({i, std::move(id), event, at, t});
+    };
+    for (std::size_t i = 0; i < incidents.size(); ++i) {
+        for (const OwnedComment &c : incidents[i].comments)
+            if (c.visibility == SL_VISIBILITY_PUBLIC && !c.body.empty())
+                add(i, c.id, "comment_added", c.created_at, SL_TEXT_COMMENT, c.body, 0, SL_UNKNOWN);
+        for (const OwnedSurveyResponse &s : incidents[i].survey) {
+            if (!s.text.empty()) add(i, s.id, "survey_answered", s.submitted_at, SL_TEXT_SURVEY, s.text, 0, SL_UNKNOWN);
+            if (s.rating) add(i, s.id + ":rating", "survey_answered", s.submitted_at, SL_TEXT_FIVE_FACE, s.text, s.rating, SL_UNKNOWN);
+            if (s.makes_job_easier != SL_UNKNOWN)
+                add(i, s.id + ":easier", "survey_answered", s.submitted_at, SL_TEXT_YES_NO, s.text, 0, s.makes_job_easier);
+        }
+    }
+    return texts;
+}
+
+// Contiguous, nearly equal slices [begin, end) of n items for `workers`.
+std::vector<std::pair<std::size_t, std::size_t>> slices(std::size_t n, int workers)
+{
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    const auto w = static_cast<std::size_t>(std::max(1, workers));
+    for (std::size_t k = 0; k < w; ++k) {
+        const std::size_t begin = n * k / w, end = n * (k + 1) / w;
+        if (begin < end) out.emplace_back(begin, end);
+    }
+    return out;
+}
+
+} // namespace
+
+// The plugin instances of the pipeline: for each instance name, one
+// instance per worker, or one shared when the plugin is thread-safe.
+struct SyncEngine::Pipeline {
+    template <class Instance>
+    struct Stage {
+        std::string name;
+        const PluginDescriptor *descriptor;
+        std::vector<std::unique_ptr<Instance>> per_worker;   // size 1 when shared
+        Instance &for_worker(std::size_t w) { return *per_worker[per_worker.size() == 1 ? 0 : w]; }
+    };
+    std::vector<Stage<ContextProviderInstance>> context;
+    std::vector<Stage<SentimentAnalyzerInstance>> sentiment;
+    int workers = 1;
+    std::shared_ptr<spdlog::logger> log = logger_for("servicelens.sync");
+};
+
+SyncEngine::SyncEngine(const config::HostConfig &config, const PluginRegistry &registry, store::StateStore &state,
+                       HostEnvironment environment, int workers)
+    : pipeline_(std::make_unique<Pipeline>()), config_(config), state_(state)
+{
+    pipeline_->workers = std::max(1, workers);
+    std::vector<std::string> used;
+    for (const config::PipelineRule &rule : config.pipeline)
+        if (rule.on != "schedule")
+            for (const std::string &name : rule.run)
+                if (std::find(used.begin(), used.end(), name) == used.end()) used.push_back(name);
+    for (const config::PluginInstanceConfig &instance : config.plugins) {
+        if (std::find(used.begin(), used.end(), instance.name) == used.end()) continue;
+        const PluginLibrary *library = registry.library_of(instance.plugin_id);
+        if (!library) throw PluginCallError(SL_STATUS_INVALID_ARGUMENT, "no plugin '" + instance.plugin_id + "' is loaded");
+        const PluginDescriptor *d = library->find(instance.plugin_id);
+        const int copies = d->thread_safe ? 1 : pipeline_->workers;
+        const InstanceSpec spec{instance.plugin_id, instance.name, instance.config.dump(), environment};
+        if (d->kind == PluginKind::context) {
+            auto &stage = pipeline_->context.emplace_back(Pipeline::Stage<ContextProviderInstance>{instance.name, d, {}});
+            for (int w = 0; w < copies; ++w) stage.per_worker.push_back(std::make_unique<ContextProviderInstance>(*library, spec));
+        } else if (d->kind == PluginKind::sentiment) {
+            auto &stage = pipeline_->sentiment.emplace_back(Pipeline::Stage<SentimentAnalyzerInstance>{instance.name, d, {}});
+            for (int w = 0; w < copies; ++w) stage.per_worker.push_back(std::make_unique<SentimentAnalyzerInstance>(*library, spec));
+        }
+    }
+}
+
+SyncEngine::~SyncEngine() = default;
+
+std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
+{
+    std::size_t sent = 0;
+    for (;;) {
+        const auto entries = state_.pending_outbox(connector.name(), 500);
+        if (entries.empty()) return sent;
+        for (const store::OutboxEntry &entry : entries) {
+            try {
+                connector.write_back(entry);
+            } catch (const std::exception &e) {
+                // Left in the outbox for the next sync; nothing after it is sent out of order.
+                state_.record_failure(entry.id, redact_secrets(e.what()));
+                pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
+                                     entry.incident_id, redact_secrets(e.what()));
+                ++stats.write_back_failures;
+                return sent;
+            }
+            state_.acknowledge(entry.id);
+            ++sent;
+            ++stats.written_back;
+        }
+    }
+}
+
+SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
+{
+    Pipeline &p = *pipeline_;
+    SyncStats stats;
+    drain_outbox(connector, stats);   // what a crash left behind goes first
+    ProgressDisplay progress("sync " + connector.name(), options.progress_bar);
+    store::Watermark mark = state_.watermark(connector.name()).value_or(store::Watermark{});
+
+    while (!(options.stop && options.stop->load())) {
+        IncidentPage page = connector.pull(mark, options.batch_size);
+        if (page.incidents.empty()) break;
+        const std::vector<OwnedIncident> &incidents = page.incidents;
+        std::vector<std::unique_ptr<IncidentView>> views;
+        std::vector<const sl_incident_t *> pointers;
+        for (const OwnedIncident &i : incidents) {
+            views.push_back(std::make_unique<IncidentView>(i));
+            pointers.push_back(views.back()->get());
+        }
+        const std::vector<TextRef> texts = texts_of(incidents);
+        std::vector<const sl_text_t *> text_pointers;
+        for (const TextRef &t : texts) text_pointers.push_back(&t.text);
+
+        store::BatchCommit commit{connector.name(), {}, {}, {}, {}, page.next};
+        // attributes[stage][incident] and scores[stage][text], for write-back bodies.
+        // Indices into commit.attributes per incident, and (text, commit.sentiments index) pairs, per instance.
+        std::map<std::string, std::vector<std::vector<std::size_t>>> found_by_instance;
+        std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>> scored_by_instance;
+        commit.attributes.reserve(incidents.size() * 8);
+        commit.sentiments.reserve(texts.size() * 2);
+
+        const auto report_failure = [&](const std::string &instance, const PluginDescriptor &d, std::size_t incident,
+                                        const std::string &message) {
+            ++stats.plugin_failures;
+            p.log->warn("plugin instance '{}' ({}) failed on {}: {}", instance, d.id, incidents[incident].number,
+                        redact_secrets(message));
+        };
+
+        for (auto &stage : p.context) {
+            const auto parts = slices(pointers.size(), p.workers);
+            std::vector<std::optional<AttributeCollector>> results(parts.size());
+            std::vector<std::string> errors(parts.size());
+            std::vector<std::thread> threads;
+            for (std::size_t w = 0; w < parts.size(); ++w)
+                threads.emplace_back([&, w] {
+                    try {
+                        const auto [begin, end] = parts[w];
+                        results[w] = stage.for_worker(w).enrich(std::span(pointers).subspan(begin, end - begin));
+                    } catch (const std::exception &e) {
+                        errors[w] = e.what();
+                    }
+                });
+            for (auto &t : threads) t.join();
+            auto &per_incident = found_by_instance[stage.name];
+            per_incident.resize(incidents.size());
+            for (std::size_t w = 0; w < parts.size(); ++w) {
+                const std::size_t offset = parts[w].first;
+                if (!results[w]) {
+                    for (std::size_t i = parts[w].first; i < parts[w].second; ++i)
+                        report_failure(stage.name, *stage.descriptor, i, errors[w]);
+                    continue;
+                }
+                for (const std::string &v : results[w]->violations)
+                    p.log->warn("plugin instance '{}' ({}) broke the ABI: {}", stage.name, stage.descriptor->id, v);
+                for (const ItemFailure &f : results[w]->failures)
+                    report_failure(stage.name, *stage.descriptor, offset + f.index, f.message);
+                for (const Attribute &a : results[w]->attributes) {
+                    const std::size_t i = offset + a.incident_index;
+                    per_incident[i].push_back(commit.attributes.size());
+                    commit.attributes.push_back({incidents[i].id, stage.descriptor->id, stage.descriptor->version, a.key,
+                                                 value_type_name(a.type), a.value_text(), a.confidence, a.source,
+                                                 a.observed_at});
+                }
+            }
+        }
+
+        for (auto &stage : p.sentiment) {
+            const auto parts = slices(text_pointers.size(), p.workers);
+            std::vector<std::optional<SentimentCollector>> results(parts.size());
+            std::vector<std::string> errors(parts.size());
+            std::vector<std::thread> threads;
+            for (std::size_t w = 0; w < parts.size(); ++w)
+                threads.emplace_back([&, w] {
+                    try {
+                        const auto [begin, end] = parts[w];
+                        results[w] = stage.for_worker(w).score(std::span(text_pointers).subspan(begin, end - begin));
+                    } catch (const std::exception &e) {
+                        errors[w] = e.what();
+                    }
+                });
+            for (auto &t : threads) t.join();
+            for (std::size_t w = 0; w < parts.size(); ++w) {
+                const std::size_t offset = parts[w].first;
+                if (!results[w]) {
+                    for (std::size_t t = parts[w].first; t < parts[w].second; ++t)
+                        report_failure(stage.name, *stage.descriptor, texts[t].incident, errors[w]);
+                    continue;
+                }
+                for (const std::string &v : results[w]->violations)
+                    p.log->warn("plugin instance '{}' ({}) broke the ABI: {}", stage.name, stage.descriptor->id, v);
+                for (const ItemFailure &f : results[w]->failures)
+                    if (f.status != SL_STATUS_NOT_SUPPORTED)
+                        report_failure(stage.name, *stage.descriptor, texts[offset + f.index].incident, f.message);
+                for (std::size_t k = 0; k < results[w]->scores.size(); ++k) {
+                    const auto &score = results[w]->scores[k];
+                    if (!score) continue;
+                    const TextRef &t = texts[offset + k];
+                    scored_by_instance[stage.name].emplace_back(offset + k, commit.sentiments.size());
+                    commit.sentiments.push_back({incidents[t.incident].id, t.id, stage.descriptor->id,
+                                                 stage.descriptor->version, score->label, score->compound, score->positive,
+                                                 score->neutral, score->negative, score->confidence, t.written_at});
+                }
+            }
+        }
+
+        for (std::size_t r = 0; r < config_.pipeline.size(); ++r) {
+            const config::PipelineRule &rule = config_.pipeline[r];
+            if (!rule.write_back || rule.on == "schedule") continue;
+            if (!rule.connector.empty() && rule.connector != connector.name()) continue;
+            for (std::size_t i = 0; i < incidents.size(); ++i) {
+                std::map<std::string, std::string> values;
+                std::vector<std::string> parts;
+                double compound_sum = 0;
+                int compound_count = 0;
+                for (const std::string &name : rule.run) {
+                    if (auto it = found_by_instance.find(name); it != found_by_instance.end())
+                        for (const std::size_t k : it->second[i]) {
+                            const store::AttributeRecord &a = commit.attributes[k];
+                            values.emplace(a.key, a.value);
+                            parts.push_back(a.key + "=" + a.value);
+                        }
+                    if (auto it = scored_by_instance.find(name); it != scored_by_instance.end())
+                        for (const auto &[t, k] : it->second)
+                            if (texts[t].incident == i && (rule.on == "incident_changed" || rule.on == texts[t].event)) {
+                                compound_sum += commit.sentiments[k].compound;
+                                ++compound_count;
+                            }
+                }
+                if (compound_count > 0) {
+                    const double mean = compound_sum / compound_count;
+                    values["sentiment.compound"] = fmt::format("{:+.2f}", mean);
+                    values["sentiment.label"] = label_name(mean > 0.05 ? 1 : mean < -0.05 ? -1 : 0);
+                    parts.push_back(fmt::format("sentiment={} ({:+.2f}, {} text{})", values["sentiment.label"], mean,
+                                                compound_count, compound_count == 1 ? "" : "s"));
+                }
+                if (parts.empty()) continue;   // nothing learned: nothing to write
+                std::string body;
+                if (!rule.write_back->text_template.empty()) {
+                    static const std::regex placeholder(R"(\{\{\s*([a-z0-9_.]+)\s*\}\})");
+                    std::string out;
+                    auto last = rule.write_back->text_template.cbegin();
+                    for (std::sregex_iterator it(rule.write_back->text_template.begin(),
+                                                 rule.write_back->text_template.end(), placeholder), end;
+                         it != end; ++it) {
+                        out.append(last, (*it)[0].first);
+                        const auto v = values.find((*it)[1]);
+                        out += v == values.end() ? "unknown" : v->second;
+                        last = (*it)[0].second;
+                    }
+                    body = out.append(last, rule.write_back->text_template.cend());
+                } else {
+                    body = "ServiceLens: ";
+                    for (std::size_t k = 0; k < parts.size(); ++k) body += (k ? "; " : "") + parts[k];
+                }
+                commit.outbox.push_back({0, connector.name(), incidents[i].id,
+                                         fmt::format("{}:{}:{}:rule{}", connector.name(), incidents[i].id,
+                                                     incidents[i].updated_at, r),
+                                         rule.write_back->as, rule.write_back->field, std::move(body), 0});
+            }
+        }
+
+        for (const OwnedIncident &i : incidents)
+            commit.incidents.push_back({connector.name(), i.id, incident_to_json(i).dump()});
+        // Durable first: results, outbox and watermark in one transaction...
+        state_.commit_batch(commit);
+        mark = page.next;
+        stats.batches += 1;
+        stats.incidents += incidents.size();
+        stats.attributes += commit.attributes.size();
+        stats.sentiments += commit.sentiments.size();
+        // ...then the writes, each leaving the outbox only once acknowledged.
+        drain_outbox(connector, stats);
+        progress.update(stats.incidents, connector.remaining(mark).value_or(0) + stats.incidents);
+    }
+    stats.stopped_early = options.stop && options.stop->load();
+    progress.finish(stats.incidents);
+    return stats;
+}
+
+} // namespace servicelens::host
