@@ -6,7 +6,7 @@
 
 using namespace servicelens::config;
 
-TEST_CASE("plain scalars are typed by the YAML 1.2 core schema; quoted ones stay strings")
+TEST_CASE("plain scalars are typed by the YAML 1.2 core schema, quoted ones stay strings")
 {
     const auto doc = parse_yaml("a: 12\nb: \"12\"\nc: true\nd: yes\ne: 1.5\nf: ~\ng: 0x1F\nh: -7\n", "t.yaml");
     CHECK(doc.value["a"] == 12);
