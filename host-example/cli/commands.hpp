@@ -43,5 +43,6 @@ void add_demo_command(CLI::App &app, const GlobalOptions &global);
 void add_config_command(CLI::App &app, const GlobalOptions &global);
 void add_seed_command(CLI::App &app, const GlobalOptions &global);
 void add_sync_commands(CLI::App &app, const GlobalOptions &global);
+void add_report_command(CLI::App &app, const GlobalOptions &global);
 
 } // namespace servicelens::cli

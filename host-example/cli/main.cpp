@@ -43,7 +43,9 @@ int main(int argc, char **argv)
                  "  servicelens config validate FILE.yaml    check a configuration; every problem with its line\n"
                  "  servicelens seed --out desk               generate a service desk to try it all on\n"
                  "  servicelens sync --once --config desk/servicelens.yaml\n"
-                 "                                           enrich and write back; safe to kill at any point\n",
+                 "                                           enrich and write back; safe to kill at any point\n"
+                 "  servicelens report --plugin ticket-volume --config desk/servicelens.yaml\n"
+                 "                                           the stored data as HTML, Markdown, JSON and CSV\n",
                  "servicelens"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
     cli::add_config_command(app, global);
     cli::add_seed_command(app, global);
     cli::add_sync_commands(app, global);
+    cli::add_report_command(app, global);
 
     try {
         app.parse(argc, argv);

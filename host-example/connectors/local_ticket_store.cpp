@@ -49,15 +49,23 @@ IncidentPage LocalTicketStore::pull(const store::Watermark &since, std::size_t l
     return page;
 }
 
-void LocalTicketStore::write_back(const store::OutboxEntry &entry)
+void LocalTicketStore::write_back(const store::OutboxEntry &entry) { write_back_batch({&entry, 1}); }
+
+WriteBackResult LocalTicketStore::write_back_batch(std::span<const store::OutboxEntry> entries)
 {
     using namespace std::chrono;
+    const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    store::Transaction tx(db_);
     store::Statement q = db_.prepare(
         "INSERT OR IGNORE INTO written_back (incident_id, idempotency_key, kind, field, body, written_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    q.bind(1, entry.incident_id).bind(2, entry.idempotency_key).bind(3, entry.kind).bind(4, entry.field);
-    q.bind(5, entry.body).bind(6, duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-    q.run();
+    for (const store::OutboxEntry &entry : entries) {
+        q.bind(1, entry.incident_id).bind(2, entry.idempotency_key).bind(3, entry.kind).bind(4, entry.field);
+        q.bind(5, entry.body).bind(6, now);
+        q.run();
+    }
+    tx.commit();
+    return {entries.size(), {}};
 }
 
 void LocalTicketStore::put(const std::vector<OwnedIncident> &incidents)

@@ -133,20 +133,20 @@ std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
     for (;;) {
         const auto entries = state_.pending_outbox(connector.name(), 500);
         if (entries.empty()) return sent;
-        for (const store::OutboxEntry &entry : entries) {
-            try {
-                connector.write_back(entry);
-            } catch (const std::exception &e) {
-                // Left in the outbox for the next sync; nothing after it is sent out of order.
-                state_.record_failure(entry.id, redact_secrets(e.what()));
-                pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
-                                     entry.incident_id, redact_secrets(e.what()));
-                ++stats.write_back_failures;
-                return sent;
-            }
-            state_.acknowledge(entry.id);
-            ++sent;
-            ++stats.written_back;
+        const WriteBackResult result = connector.write_back_batch(entries);
+        std::vector<int64_t> confirmed;
+        for (std::size_t i = 0; i < result.acknowledged && i < entries.size(); ++i) confirmed.push_back(entries[i].id);
+        state_.acknowledge(confirmed);
+        sent += confirmed.size();
+        stats.written_back += confirmed.size();
+        if (!result.error.empty()) {
+            // Left in the outbox for the next sync; nothing after it is sent out of order.
+            const store::OutboxEntry &failed = entries[result.acknowledged];
+            state_.record_failure(failed.id, redact_secrets(result.error));
+            pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
+                                 failed.incident_id, redact_secrets(result.error));
+            ++stats.write_back_failures;
+            return sent;
         }
     }
 }

@@ -168,11 +168,18 @@ std::vector<OutboxEntry> StateStore::pending_outbox(const std::string &connector
     return entries;
 }
 
-void StateStore::acknowledge(int64_t outbox_id)
+void StateStore::acknowledge(int64_t outbox_id) { acknowledge(std::span<const int64_t>(&outbox_id, 1)); }
+
+void StateStore::acknowledge(std::span<const int64_t> outbox_ids)
 {
+    Transaction tx(db_);
     Statement q = db_.prepare("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1");
-    q.bind(1, outbox_id).bind(2, now_ms());
-    q.run();
+    const int64_t now = now_ms();
+    for (const int64_t id : outbox_ids) {
+        q.bind(1, id).bind(2, now);
+        q.run();
+    }
+    tx.commit();
 }
 
 void StateStore::record_failure(int64_t outbox_id, const std::string &error)

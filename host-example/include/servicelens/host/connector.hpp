@@ -8,11 +8,18 @@
 
 #include <servicelens/store/state_store.hpp>
 
+#include <exception>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace servicelens::host {
+
+struct WriteBackResult {
+    std::size_t acknowledged = 0;   // entries confirmed, from the front, in order
+    std::string error;              // why the next one failed; empty when all went through
+};
 
 struct IncidentPage {
     std::vector<OwnedIncident> incidents;   // ordered by (updated_at, id)
@@ -34,6 +41,24 @@ public:
     // confirmed it, and must be idempotent on entry.idempotency_key: after a
     // crash the same entry is sent again and must not appear twice.
     virtual void write_back(const store::OutboxEntry &entry) = 0;
+
+    // Writes entries in order and stops at the first failure. Connectors
+    // that can confirm many writes at once (one transaction, a bulk API)
+    // override it; the default sends them one by one.
+    virtual WriteBackResult write_back_batch(std::span<const store::OutboxEntry> entries)
+    {
+        WriteBackResult result;
+        for (const store::OutboxEntry &entry : entries) {
+            try {
+                write_back(entry);
+            } catch (const std::exception &e) {
+                result.error = e.what();
+                return result;
+            }
+            ++result.acknowledged;
+        }
+        return result;
+    }
 
     // How many incidents are newer than `since`, when the platform can say
     // cheaply (for progress); nullopt otherwise.

@@ -28,6 +28,8 @@ public:
     IncidentPage pull(const store::Watermark &since, std::size_t limit) override;
     // Idempotent: a second write with the same key is confirmed and ignored.
     void write_back(const store::OutboxEntry &entry) override;
+    // All in one transaction: one fsync for the lot.
+    WriteBackResult write_back_batch(std::span<const store::OutboxEntry> entries) override;
     std::optional<std::size_t> remaining(const store::Watermark &since) override;
 
     // Adds or replaces incidents in one transaction (the seeder, tests).

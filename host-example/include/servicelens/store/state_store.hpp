@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,8 @@ public:
     std::vector<OutboxEntry> pending_outbox(const std::string &connector, std::size_t limit);
     // The connector confirmed the write: the entry leaves the outbox.
     void acknowledge(int64_t outbox_id);
+    // The same for many entries, in one transaction.
+    void acknowledge(std::span<const int64_t> outbox_ids);
     // The write failed; the entry stays, with the error, for the next sync.
     void record_failure(int64_t outbox_id, const std::string &error);
 
