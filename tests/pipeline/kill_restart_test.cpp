@@ -4,6 +4,7 @@
 #include "../config/cli_runner.hpp"
 
 #include <servicelens/host/local_ticket_store.hpp>
+#include <servicelens/store/sqlite.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -64,20 +65,39 @@ TEST_CASE("20 SIGKILLs during a sync of 5,000 incidents: every incident written 
     const fs::path config = dir / "servicelens.yaml";
     const fs::path desk = dir / "desk.db";
 
-    std::mt19937 rng(20261122);   // fixed: the same kill points on every run of the test
-    std::uniform_int_distribution<int> delay_ms(30, 400);
+    // Half the kills come after a random delay (anywhere: start-up, pull,
+    // plugins, commit, write-back); half when the written-back count passes
+    // a random target, so they land mid-sync however fast the machine is.
+    std::mt19937 rng(20261122);   // fixed: the same kill plan on every run of the test
+    std::uniform_int_distribution<int> delay_ms(10, 300);
+    std::uniform_int_distribution<int> jitter(0, 199);
+    servicelens::host::LocalTicketStore watch("desk", desk);
+    const auto written_so_far = [&] {
+        servicelens::store::Statement q = watch.database().prepare("SELECT count(DISTINCT incident_id) FROM written_back");
+        q.step();
+        return static_cast<std::size_t>(q.integer(0));
+    };
     int killed_mid_sync = 0;
     for (int kill = 0; kill < 20; ++kill) {
         const pid_t pid = start_sync(config);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-        ::kill(pid, SIGKILL);
         int status = 0;
-        ::waitpid(pid, &status, 0);
-        const std::size_t written = writes_per_incident(desk).size();
-        if (WIFSIGNALED(status) && written < 5000) ++killed_mid_sync;
+        bool exited = false;
+        if (kill % 2 == 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        } else {
+            const std::size_t target = static_cast<std::size_t>(kill * 220 + jitter(rng));
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (written_so_far() < target && std::chrono::steady_clock::now() < deadline)
+                if ((exited = ::waitpid(pid, &status, WNOHANG) == pid)) break;
+        }
+        if (!exited) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+        }
+        if (WIFSIGNALED(status) && written_so_far() < 5000) ++killed_mid_sync;
     }
     // The kills must have landed inside syncs, or the test proves nothing.
-    CHECK(killed_mid_sync >= 10);
+    CHECK(killed_mid_sync >= 15);
 
     const auto finished = run_cli("--log-level warn sync --once --no-progress --config '" + config.string() + "'",
                                   "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'");
