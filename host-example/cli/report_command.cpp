@@ -90,10 +90,15 @@ void report(const ReportOptions &o, const GlobalOptions &global)
 
     host::ReportBuilderInstance builder(*library, {instance.plugin_id, instance.name, instance.config.dump(), {}});
     const nlohmann::json document = host::build_report(state, builder, period);
+    // Renderers trust the document's shape: check it first, and say whose bug it is.
     const auto problems = config::check_against_schema(*config::builtin_schema("report.schema.json"), document);
-    for (const auto &p : problems)
-        host::logger_for("servicelens")->warn("the report does not follow schemas/report.schema.json at {}: {}",
-                                              p.pointer.empty() ? "/" : p.pointer, p.message);
+    if (!problems.empty()) {
+        std::string text = fmt::format("plugin {} wrote a report that does not follow schemas/report.schema.json "
+                                       "(a plugin bug; tell its vendor):",
+                                       instance.plugin_id);
+        for (const auto &p : problems) text += fmt::format("\n  {}: {}", p.pointer.empty() ? "/" : p.pointer, p.message);
+        throw CommandFailed(exit_failure, text);
+    }
 
     std::filesystem::create_directories(o.out);
     std::vector<std::string> written;
