@@ -42,6 +42,14 @@ std::string html_escape(const std::string &text)
     return out;
 }
 
+// "2026-05-01T00:00:00Z" -> "2026-05-01"; other times unchanged.
+std::string period_text(const json &period, const char *key)
+{
+    std::string t = period.value(key, "");
+    if (t.size() == 20 && t.compare(10, 10, "T00:00:00Z") == 0) t.resize(10);
+    return t;
+}
+
 std::string metric_value(const json &m)
 {
     return cell_text(m.value("value", json())) + (m.contains("unit") ? " " + m["unit"].get<std::string>() : "");
@@ -59,7 +67,7 @@ std::string bar_chart(const json &table)
     for (const json &row : rows) max = std::max(max, row[value_column].is_number() ? row[value_column].get<double>() : 0.0);
     if (max <= 0) return {};
     const std::size_t shown = std::min<std::size_t>(rows.size(), 20);
-    const int bar_height = 22, label_width = 160, width = 640;
+    const int bar_height = 26, label_width = 110, width = 420;
     std::string svg = fmt::format(R"(<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {}" )"
                                   R"(preserveAspectRatio="xMinYMin meet">)",
                                   html_escape(table.value("label", table["id"].get<std::string>())), width,
@@ -67,12 +75,12 @@ std::string bar_chart(const json &table)
     for (std::size_t i = 0; i < shown; ++i) {
         const double v = rows[i][value_column].is_number() ? rows[i][value_column].get<double>() : 0.0;
         const int y = static_cast<int>(i) * bar_height;
-        const int w = static_cast<int>((width - label_width - 70) * v / max);
+        const int w = static_cast<int>((width - label_width - 56) * v / max);
         svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" class="label">{}</text>)", label_width - 8,
-                           y + 15, html_escape(cell_text(rows[i][0])));
+                           y + 17, html_escape(cell_text(rows[i][0])));
         svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="3" class="bar"/>)", label_width, y + 3,
                            std::max(w, 1), bar_height - 6);
-        svg += fmt::format(R"(<text x="{}" y="{}" class="value">{}</text>)", label_width + w + 6, y + 15,
+        svg += fmt::format(R"(<text x="{}" y="{}" class="value">{}</text>)", label_width + w + 6, y + 17,
                            html_escape(cell_text(rows[i][value_column])));
     }
     return svg + "</svg>";
@@ -120,8 +128,9 @@ h1 { font-size: 1.8rem; margin: 0 0 4px; } h2 { font-size: 1.2rem; margin: 32px 
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px; margin-top: 16px; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.chart { width: 100%; height: auto; margin: 8px 0 12px; } .bar { fill: var(--accent); } .line { fill: none; stroke: var(--accent); stroke-width: 2.5; }
-.axis { stroke: var(--line); } .label, .value { font-size: 12px; fill: var(--muted); }
+.chart { width: 100%; max-width: 720px; height: auto; margin: 8px 0 12px; display: block; }
+section h2 { margin-top: 0; } .bar { fill: var(--accent); } .line { fill: none; stroke: var(--accent); stroke-width: 2.5; }
+.axis { stroke: var(--line); } .label, .value { font-size: 13px; fill: var(--muted); }
 .notes li { margin: 6px 0; }
 @media (max-width: 600px) { h1 { font-size: 1.4rem; } main { padding: 16px 10px; } }
 )css";
@@ -132,7 +141,7 @@ std::string render_markdown(const json &r)
 {
     std::string md = "# " + r.value("title", std::string("Report")) + "\n\n";
     if (r.contains("period"))
-        md += fmt::format("Period: {} to {}\n\n", r["period"].value("from", ""), r["period"].value("to", ""));
+        md += fmt::format("Period: {} to {}\n\n", period_text(r["period"], "from"), period_text(r["period"], "to"));
     if (r.contains("metrics") && !r["metrics"].empty()) {
         md += "| Metric | Value |\n|---|---:|\n";
         for (const json &m : r["metrics"])
@@ -185,8 +194,8 @@ std::string render_html(const json &r)
                                    "<title>{}</title><style>{}</style></head><body><main>\n<h1>{}</h1>\n",
                                    title, style, title);
     if (r.contains("period"))
-        html += fmt::format("<p class=\"period\">{} to {}</p>\n", html_escape(r["period"].value("from", "")),
-                            html_escape(r["period"].value("to", "")));
+        html += fmt::format("<p class=\"period\">{} to {}</p>\n", html_escape(period_text(r["period"], "from")),
+                            html_escape(period_text(r["period"], "to")));
     if (r.contains("metrics") && !r["metrics"].empty()) {
         html += "<div class=\"metrics\">\n";
         for (const json &m : r["metrics"])

@@ -117,7 +117,9 @@ std::optional<ReportPeriod> stored_period(store::StateStore &state)
         if (last == SL_TIMESTAMP_NONE || *t > last) last = *t;
     });
     if (first == SL_TIMESTAMP_NONE) return std::nullopt;
-    return ReportPeriod{first, last + 1, ""};
+    // Whole UTC days: from the first incident's midnight to the midnight after the last.
+    constexpr sl_timestamp_t day = 86'400'000;
+    return ReportPeriod{first - first % day, last - last % day + day, ""};
 }
 
 nlohmann::json build_report(store::StateStore &state, ReportBuilderInstance &builder, const ReportPeriod &period)

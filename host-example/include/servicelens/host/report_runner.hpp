@@ -19,7 +19,7 @@ struct ReportPeriod {
     std::string time_zone; // IANA; empty: UTC
 };
 
-// The opened_at range of everything stored ([first, last + 1 ms)), or
+// The opened_at range of everything stored, widened to whole UTC days, or
 // nullopt when the store holds no incident.
 std::optional<ReportPeriod> stored_period(store::StateStore &state);
 
