@@ -1,6 +1,9 @@
 #include <servicelens/host/incident_json.hpp>
 
 #include <date/date.h>
+#include <fmt/format.h>
+
+#include <charconv>
 
 #include <array>
 #include <chrono>
@@ -40,10 +43,18 @@ sl_timestamp_t time_of(const json &j, const char *key)
 
 std::string format_utc(sl_timestamp_t t)
 {
+    // date's calendar arithmetic without its iostream formatting: this runs
+    // for every time of every incident stored.
     using namespace std::chrono;
-    const date::sys_time<milliseconds> tp{milliseconds(t)};
-    if (t % 1000 == 0) return date::format("%FT%TZ", floor<seconds>(tp));
-    return date::format("%FT%TZ", tp);
+    const sys_time<milliseconds> tp{milliseconds(t)};
+    const auto day = floor<date::days>(tp);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<milliseconds> clock{tp - day};
+    const int millis = static_cast<int>(clock.subseconds().count());
+    std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
+                                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                                   clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+    return millis ? text + fmt::format(".{:03}Z", millis) : text + "Z";
 }
 
 // date::parse keeps a long double that GCC 12 cannot prove is set before
@@ -53,6 +64,23 @@ std::string format_utc(sl_timestamp_t t)
 std::optional<sl_timestamp_t> parse_utc(std::string_view input)
 {
     using namespace std::chrono;
+    // The form this project writes, YYYY-MM-DDTHH:MM:SS[.mmm]Z, read field by
+    // field into date's calendar types; anything else goes to date::parse.
+    const auto number = [&](std::size_t at, std::size_t length, int &out) {
+        const auto [end, error] = std::from_chars(input.data() + at, input.data() + at + length, out);
+        return error == std::errc() && end == input.data() + at + length;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+    const bool canonical = (input.size() == 20 || (input.size() == 24 && input[19] == '.' && number(20, 3, ms))) &&
+                           input[4] == '-' && input[7] == '-' && input[10] == 'T' && input[13] == ':' &&
+                           input[16] == ':' && input.back() == 'Z' && number(0, 4, y) && number(5, 2, mo) &&
+                           number(8, 2, d) && number(11, 2, h) && number(14, 2, mi) && number(17, 2, sec);
+    if (canonical) {
+        const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(mo)), date::day(static_cast<unsigned>(d))};
+        if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+        const auto tp = date::sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec) + milliseconds(ms);
+        return duration_cast<milliseconds>(tp.time_since_epoch()).count();
+    }
     const std::string text(input);
     for (const char *format : {"%FT%TZ", "%FT%T%Ez"}) {
         std::istringstream in(text);

@@ -158,6 +158,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
     drain_outbox(connector, stats);   // what a crash left behind goes first
     ProgressDisplay progress("sync " + connector.name(), options.progress_bar);
     store::Watermark mark = state_.watermark(connector.name()).value_or(store::Watermark{});
+    // Counted once: incidents changing during the sync only make the bar a little short.
+    const std::size_t expected = connector.remaining(mark).value_or(0);
 
     while (!(options.stop && options.stop->load())) {
         IncidentPage page = connector.pull(mark, options.batch_size);
@@ -332,7 +334,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         stats.sentiments += commit.sentiments.size();
         // ...then the writes, each leaving the outbox only once acknowledged.
         drain_outbox(connector, stats);
-        progress.update(stats.incidents, connector.remaining(mark).value_or(0) + stats.incidents);
+        progress.update(stats.incidents, std::max(expected, stats.incidents));
     }
     stats.stopped_early = options.stop && options.stop->load();
     progress.finish(stats.incidents);

@@ -25,3 +25,29 @@ TEST_CASE("the C view of an owned incident shows every field through the C++ rea
     CHECK_FALSE(incident.custom("nope").has_value());
     CHECK_FALSE(incident.sla_breached().has_value());
 }
+
+#include <servicelens/host/incident_json.hpp>
+
+TEST_CASE("UTC times print and parse both ways, offsets included")
+{
+    using servicelens::host::format_utc;
+    using servicelens::host::parse_utc;
+    CHECK(format_utc(1772442000000) == "2026-03-02T09:00:00Z");
+    CHECK(format_utc(1772442000250) == "2026-03-02T09:00:00.250Z");
+    CHECK(format_utc(0) == "1970-01-01T00:00:00Z");
+    CHECK(parse_utc("2026-03-02T09:00:00Z") == 1772442000000);
+    CHECK(parse_utc("2026-03-02T09:00:00.250Z") == 1772442000250);
+    CHECK(parse_utc("2026-03-02T10:00:00+01:00") == 1772442000000);
+    CHECK(parse_utc("2024-02-29T00:00:00Z").has_value());
+    CHECK_FALSE(parse_utc("2026-02-30T00:00:00Z").has_value());
+    CHECK_FALSE(parse_utc("2026-03-02 09:00"));
+    CHECK_FALSE(parse_utc(""));
+}
+
+TEST_CASE("an incident survives the trip to JSON and back")
+{
+    for (const auto &incident : sample_incidents()) {
+        const auto json = servicelens::host::incident_to_json(incident);
+        CHECK(servicelens::host::incident_to_json(servicelens::host::incident_from_json(json)) == json);
+    }
+}
