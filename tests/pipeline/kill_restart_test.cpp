@@ -5,6 +5,7 @@
 
 #include <servicelens/host/local_ticket_store.hpp>
 #include <servicelens/store/sqlite.hpp>
+#include <servicelens/store/state_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -24,12 +25,12 @@ using servicelens::test::run_cli;
 
 namespace {
 
-pid_t start_sync(const fs::path &config)
+pid_t start_sync(const fs::path &config, const char *batch_size = "25")
 {
     const std::string cli = SL_TEST_CLI;
     const std::string config_arg = config.string();
     std::vector<std::string> args = {cli, "--log-level", "warn", "sync", "--once", "--no-progress",
-                                     "--config", config_arg, "--batch-size", "25"};
+                                     "--config", config_arg, "--batch-size", batch_size};
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -110,5 +111,44 @@ TEST_CASE("20 SIGKILLs during a sync of 5,000 incidents: every incident written 
     for (const auto &[incident, n] : writes) duplicated += n != 1;
     CHECK(duplicated == 0);
     CHECK(servicelens::host::LocalTicketStore("desk", desk).incident_count() == 5000);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("SIGTERM finishes the batch in hand and stops, and the next sync resumes")
+{
+    const fs::path dir = fs::temp_directory_path() / ("servicelens-term-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const auto seeded = run_cli("seed --incidents 3000 --out '" + dir.string() + "'",
+                                "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'");
+    REQUIRE(seeded.exit_code == 0);
+    const fs::path config = dir / "servicelens.yaml";
+    servicelens::host::LocalTicketStore watch("desk", dir / "desk.db");
+    const auto written = [&] {
+        servicelens::store::Statement q = watch.database().prepare("SELECT count(*) FROM written_back");
+        q.step();
+        return q.integer(0);
+    };
+    const pid_t pid = start_sync(config, "10");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (written() < 100 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    const auto after_stop = written();
+    CHECK(after_stop < 3000);          // it stopped early...
+    CHECK(after_stop % 10 == 0);       // ...after whole batches, each written back in full
+
+    servicelens::store::StateStore state(dir / "state.db");
+    servicelens::store::Statement run = state.database().prepare("SELECT status FROM runs ORDER BY id DESC LIMIT 1");
+    REQUIRE(run.step());
+    CHECK(run.text(0) == "stopped");
+
+    const auto resumed = run_cli("--log-level warn sync --once --no-progress --config '" + config.string() + "'",
+                                 "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'");
+    CHECK(resumed.exit_code == 0);
+    CHECK(written() == 3000);
     fs::remove_all(dir);
 }
