@@ -39,12 +39,13 @@ IncidentPage LocalTicketStore::pull(const store::Watermark &since, std::size_t l
         "SELECT id, updated_at, body FROM incidents WHERE updated_at > ?1 OR (updated_at = ?1 AND id > ?2) "
         "ORDER BY updated_at, id LIMIT ?3");
     q.bind(1, since.updated_at).bind(2, since.last_id).bind(3, static_cast<int64_t>(limit));
-    IncidentPage page{{}, since};
+    IncidentPage page{{}, since, {}};
     while (q.step()) {
-        OwnedIncident incident = incident_from_json(nlohmann::json::parse(q.text(2)));
-        incident.source = name_;
+        nlohmann::json body = nlohmann::json::parse(q.text(2));
+        body["source"] = name_;
+        page.incidents.push_back(incident_from_json(body));
+        page.canonical_json.push_back(body.dump());
         page.next = {q.integer(1), q.text(0)};
-        page.incidents.push_back(std::move(incident));
     }
     return page;
 }

@@ -127,18 +127,17 @@ SyncEngine::SyncEngine(const config::HostConfig &config, const PluginRegistry &r
 
 SyncEngine::~SyncEngine() = default;
 
-std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
+std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &stats)
 {
-    std::size_t sent = 0;
+    std::vector<int64_t> confirmed;
+    int64_t after = 0;   // entries confirmed here are not acknowledged yet: page past them
     for (;;) {
-        const auto entries = state_.pending_outbox(connector.name(), 500);
-        if (entries.empty()) return sent;
+        auto entries = state_.pending_outbox(connector.name(), 500);
+        std::erase_if(entries, [&](const store::OutboxEntry &e) { return e.id <= after; });
+        if (entries.empty()) return confirmed;
         const WriteBackResult result = connector.write_back_batch(entries);
-        std::vector<int64_t> confirmed;
         for (std::size_t i = 0; i < result.acknowledged && i < entries.size(); ++i) confirmed.push_back(entries[i].id);
-        state_.acknowledge(confirmed);
-        sent += confirmed.size();
-        stats.written_back += confirmed.size();
+        stats.written_back += std::min(result.acknowledged, entries.size());
         if (!result.error.empty()) {
             // Left in the outbox for the next sync; nothing after it is sent out of order.
             const store::OutboxEntry &failed = entries[result.acknowledged];
@@ -146,9 +145,18 @@ std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
             pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
                                  failed.incident_id, redact_secrets(result.error));
             ++stats.write_back_failures;
-            return sent;
+            return confirmed;
         }
+        after = entries.back().id;
+        if (entries.size() < 500) return confirmed;
     }
+}
+
+std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
+{
+    const std::vector<int64_t> confirmed = send_outbox(connector, stats);
+    state_.acknowledge(confirmed);
+    return confirmed.size();
 }
 
 SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
@@ -156,6 +164,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
     Pipeline &p = *pipeline_;
     SyncStats stats;
     drain_outbox(connector, stats);   // what a crash left behind goes first
+    // Confirmed by the connector, acknowledged with the next batch's commit.
+    std::vector<int64_t> unacknowledged;
     ProgressDisplay progress("sync " + connector.name(), options.progress_bar);
     store::Watermark mark = state_.watermark(connector.name()).value_or(store::Watermark{});
     // Counted once: incidents changing during the sync only make the bar a little short.
@@ -175,7 +185,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         std::vector<const sl_text_t *> text_pointers;
         for (const TextRef &t : texts) text_pointers.push_back(&t.text);
 
-        store::BatchCommit commit{connector.name(), {}, {}, {}, {}, page.next};
+        store::BatchCommit commit{connector.name(), {}, {}, {}, {}, page.next, std::move(unacknowledged)};
+        unacknowledged.clear();
         // attributes[stage][incident] and scores[stage][text], for write-back bodies.
         // Indices into commit.attributes per incident, and (text, commit.sentiments index) pairs, per instance.
         std::map<std::string, std::vector<std::vector<std::size_t>>> found_by_instance;
@@ -323,8 +334,11 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             }
         }
 
-        for (const OwnedIncident &i : incidents)
-            commit.incidents.push_back({connector.name(), i.id, incident_to_json(i).dump()});
+        for (std::size_t i = 0; i < incidents.size(); ++i)
+            commit.incidents.push_back({connector.name(), incidents[i].id,
+                                        page.canonical_json.size() == incidents.size()
+                                            ? std::move(page.canonical_json[i])
+                                            : incident_to_json(incidents[i]).dump()});
         // Durable first: results, outbox and watermark in one transaction...
         state_.commit_batch(commit);
         mark = page.next;
@@ -332,10 +346,11 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         stats.incidents += incidents.size();
         stats.attributes += commit.attributes.size();
         stats.sentiments += commit.sentiments.size();
-        // ...then the writes, each leaving the outbox only once acknowledged.
-        drain_outbox(connector, stats);
+        // ...then the writes; they leave the outbox with the next commit, or below.
+        unacknowledged = send_outbox(connector, stats);
         progress.update(stats.incidents, std::max(expected, stats.incidents));
     }
+    state_.acknowledge(unacknowledged);
     stats.stopped_early = options.stop && options.stop->load();
     progress.finish(stats.incidents);
     return stats;

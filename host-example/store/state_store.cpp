@@ -152,6 +152,11 @@ void StateStore::commit_batch(const BatchCommit &batch)
         "ON CONFLICT (connector) DO UPDATE SET updated_at = excluded.updated_at, last_id = excluded.last_id");
     mark.bind(1, batch.connector).bind(2, batch.watermark.updated_at).bind(3, batch.watermark.last_id);
     mark.run();
+    Statement sent = db_.prepare("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1");
+    for (const int64_t id : batch.acknowledged) {
+        sent.bind(1, id).bind(2, now);
+        sent.run();
+    }
     tx.commit();
 }
 

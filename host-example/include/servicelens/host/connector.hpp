@@ -24,6 +24,10 @@ struct WriteBackResult {
 struct IncidentPage {
     std::vector<OwnedIncident> incidents;   // ordered by (updated_at, id)
     store::Watermark next;                  // where the page after this one starts
+    // The canonical JSON of each incident when the connector has it at hand
+    // (the local store keeps it), so the host need not serialise it again;
+    // empty, or one string per incident.
+    std::vector<std::string> canonical_json;
 };
 
 class Connector {

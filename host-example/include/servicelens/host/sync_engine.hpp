@@ -51,10 +51,15 @@ public:
     // Syncs one connector until it has nothing newer, or until *stop.
     SyncStats sync(Connector &connector, const SyncOptions &options);
 
-    // Sends what the outbox holds for `connector`; returns how many left it.
+    // Sends what the outbox holds for `connector` and acknowledges it in
+    // the state store; returns how many entries left the outbox.
     std::size_t drain_outbox(Connector &connector, SyncStats &stats);
 
 private:
+    // Sends pending entries; returns the ids the connector confirmed, not
+    // yet acknowledged in the state store.
+    std::vector<int64_t> send_outbox(Connector &connector, SyncStats &stats);
+
     struct Pipeline;
     std::unique_ptr<Pipeline> pipeline_;
     const config::HostConfig &config_;

@@ -75,6 +75,9 @@ struct BatchCommit {
     std::vector<SentimentRecord> sentiments;
     std::vector<OutboxEntry> outbox;
     Watermark watermark;           // after this batch
+    // Outbox entries the connector confirmed since the last commit; they
+    // leave the outbox in this same transaction (one fsync fewer per batch).
+    std::vector<int64_t> acknowledged;
 };
 
 class StateStore {
