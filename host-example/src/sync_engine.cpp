@@ -129,11 +129,11 @@ SyncEngine::~SyncEngine() = default;
 
 std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &stats)
 {
+    constexpr std::size_t page = 500;
     std::vector<int64_t> confirmed;
     int64_t after = 0;   // entries confirmed here are not acknowledged yet: page past them
     for (;;) {
-        auto entries = state_.pending_outbox(connector.name(), 500);
-        std::erase_if(entries, [&](const store::OutboxEntry &e) { return e.id <= after; });
+        const auto entries = state_.pending_outbox(connector.name(), page, after);
         if (entries.empty()) return confirmed;
         const WriteBackResult result = connector.write_back_batch(entries);
         for (std::size_t i = 0; i < result.acknowledged && i < entries.size(); ++i) confirmed.push_back(entries[i].id);
@@ -148,7 +148,7 @@ std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &st
             return confirmed;
         }
         after = entries.back().id;
-        if (entries.size() < 500) return confirmed;
+        if (entries.size() < page) return confirmed;
     }
 }
 

@@ -160,12 +160,12 @@ void StateStore::commit_batch(const BatchCommit &batch)
     tx.commit();
 }
 
-std::vector<OutboxEntry> StateStore::pending_outbox(const std::string &connector, std::size_t limit)
+std::vector<OutboxEntry> StateStore::pending_outbox(const std::string &connector, std::size_t limit, int64_t after_id)
 {
     Statement q = db_.prepare(
         "SELECT id, connector, incident_id, idempotency_key, kind, field, body, attempts FROM outbox "
-        "WHERE connector = ?1 AND sent_at IS NULL ORDER BY id LIMIT ?2");
-    q.bind(1, connector).bind(2, static_cast<int64_t>(limit));
+        "WHERE connector = ?1 AND sent_at IS NULL AND id > ?3 ORDER BY id LIMIT ?2");
+    q.bind(1, connector).bind(2, static_cast<int64_t>(limit)).bind(3, after_id);
     std::vector<OutboxEntry> entries;
     while (q.step())
         entries.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),

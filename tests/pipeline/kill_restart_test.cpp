@@ -152,3 +152,19 @@ TEST_CASE("SIGTERM finishes the batch in hand and stops, and the next sync resum
     CHECK(written() == 3000);
     fs::remove_all(dir);
 }
+
+TEST_CASE("batches larger than an outbox page are written back in full in the same run")
+{
+    const fs::path dir = fs::temp_directory_path() / ("servicelens-big-batch-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    REQUIRE(run_cli("seed --incidents 3000 --out '" + dir.string() + "'", "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'")
+                .exit_code == 0);
+    const auto run = run_cli("--log-level warn sync --once --no-progress --batch-size 2000 --config '" +
+                                 (dir / "servicelens.yaml").string() + "'",
+                             "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'");
+    INFO(run.output);
+    CHECK(run.exit_code == 0);
+    CHECK_THAT(run.output, Catch::Matchers::Contains("3000 written back"));
+    CHECK(writes_per_incident(dir / "desk.db").size() == 3000);
+    fs::remove_all(dir);
+}

@@ -92,7 +92,8 @@ public:
     // idempotency key is skipped), and the new watermark.
     void commit_batch(const BatchCommit &batch);
 
-    std::vector<OutboxEntry> pending_outbox(const std::string &connector, std::size_t limit);
+    // Up to `limit` unsent entries with an id above `after_id`, oldest first.
+    std::vector<OutboxEntry> pending_outbox(const std::string &connector, std::size_t limit, int64_t after_id = 0);
     // The connector confirmed the write: the entry leaves the outbox.
     void acknowledge(int64_t outbox_id);
     // The same for many entries, in one transaction.
