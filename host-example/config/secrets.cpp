@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -95,10 +96,22 @@ void SecretResolver::resolve_string(std::string &text, const std::string &pointe
 
 std::string redact(std::string text, const std::vector<std::string> &secrets)
 {
+    // A secret of one to three characters (a test password, a PIN) would
+    // otherwise blank out letters inside every word; those are hidden only
+    // where they stand alone.
+    const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
     for (const std::string &secret : secrets) {
         if (secret.empty()) continue;
-        for (std::size_t at = 0; (at = text.find(secret, at)) != std::string::npos; at += 8)
+        const bool whole_words_only = secret.size() < 4;
+        for (std::size_t at = 0; (at = text.find(secret, at)) != std::string::npos;) {
+            const std::size_t end = at + secret.size();
+            if (whole_words_only && ((at > 0 && word_char(text[at - 1])) || (end < text.size() && word_char(text[end])))) {
+                at = end;
+                continue;
+            }
             text.replace(at, secret.size(), "********");
+            at += 8;
+        }
     }
     return text;
 }

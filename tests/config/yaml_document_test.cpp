@@ -58,3 +58,12 @@ TEST_CASE("a valid configuration loads into typed values with defaults")
     CHECK(cfg.state_store == "/etc/servicelens/servicelens-state.db");
     CHECK(cfg.effective["logging"]["level"] == "info");
 }
+
+#include <servicelens/config/secrets.hpp>
+
+TEST_CASE("redaction hides secrets, and short ones only where they stand alone")
+{
+    CHECK(redact("token=abcd1234 sent", {"abcd1234"}) == "token=******** sent");
+    CHECK(redact("org.servicelens.example x", {"x"}) == "org.servicelens.example ********");
+    CHECK(redact("a:b", {"a", "b"}) == "********:********");
+}

@@ -66,9 +66,11 @@ TEST_CASE("20 SIGKILLs during a sync of 5,000 incidents: every incident written 
     const fs::path config = dir / "servicelens.yaml";
     const fs::path desk = dir / "desk.db";
 
-    // Half the kills come after a random delay (anywhere: start-up, pull,
-    // plugins, commit, write-back); half when the written-back count passes
-    // a random target, so they land mid-sync however fast the machine is.
+    // Every kill has a rising target for the written-back count, below 5,000,
+    // so no run is let finish however fast the machine is. Half the kills
+    // also come after a random delay, if that is sooner: those land anywhere
+    // (start-up, pull, plugins, commit, write-back), the others just after a
+    // write-back.
     std::mt19937 rng(20261122);   // fixed: the same kill plan on every run of the test
     std::uniform_int_distribution<int> delay_ms(10, 300);
     std::uniform_int_distribution<int> jitter(0, 199);
@@ -83,13 +85,12 @@ TEST_CASE("20 SIGKILLs during a sync of 5,000 incidents: every incident written 
         const pid_t pid = start_sync(config);
         int status = 0;
         bool exited = false;
-        if (kill % 2 == 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-        } else {
-            const std::size_t target = static_cast<std::size_t>(kill * 220 + jitter(rng));
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-            while (written_so_far() < target && std::chrono::steady_clock::now() < deadline)
-                if ((exited = ::waitpid(pid, &status, WNOHANG) == pid)) break;
+        const std::size_t target = static_cast<std::size_t>(kill * 240 + jitter(rng));
+        const auto now = std::chrono::steady_clock::now();
+        const auto deadline = kill % 2 == 0 ? now + std::chrono::milliseconds(delay_ms(rng)) : now + std::chrono::seconds(30);
+        while (written_so_far() < target && std::chrono::steady_clock::now() < deadline) {
+            if ((exited = ::waitpid(pid, &status, WNOHANG) == pid)) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
         if (!exited) {
             ::kill(pid, SIGKILL);
