@@ -77,12 +77,17 @@ bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::
         const nlohmann::json summary = {{"incidents", stats.incidents},     {"batches", stats.batches},
                                         {"attributes", stats.attributes},   {"sentiments", stats.sentiments},
                                         {"plugin_failures", stats.plugin_failures},
-                                        {"written_back", stats.written_back}, {"write_back_failures", stats.write_back_failures}};
+                                        {"written_back", stats.written_back}, {"write_back_failures", stats.write_back_failures},
+                                        {"seconds", {{"connector", stats.connector_seconds},
+                                                     {"plugins", stats.plugin_seconds},
+                                                     {"store", stats.store_seconds}}}};
         state.finish_run(run, stats.stopped_early ? "stopped" : "ok", summary.dump());
         fmt::print("{}: {} incidents in {} batches, {} attributes, {} sentiment scores, {} written back{}{}\n", c.name,
                    stats.incidents, stats.batches, stats.attributes, stats.sentiments, stats.written_back,
                    stats.plugin_failures ? fmt::format(", {} plugin failures (see the log)", stats.plugin_failures) : "",
                    stats.stopped_early ? " (stopped early: the rest follows next time)" : "");
+        fmt::print("{}: time in the connector {:.2f} s, in plugins {:.2f} s, in the state store {:.2f} s\n", c.name,
+                   stats.connector_seconds, stats.plugin_seconds, stats.store_seconds);
         if (stats.stopped_early) return false;
     }
     if (!matched)

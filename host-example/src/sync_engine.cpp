@@ -80,6 +80,19 @@ std::vector<std::pair<std::size_t, std::size_t>> slices(std::size_t n, int worke
     return out;
 }
 
+// Adds the wall time of a scope to a SyncStats field.
+class TimeSpentIn {
+public:
+    explicit TimeSpentIn(double &seconds) : seconds_(seconds) {}
+    TimeSpentIn(const TimeSpentIn &) = delete;
+    TimeSpentIn &operator=(const TimeSpentIn &) = delete;
+    ~TimeSpentIn() { seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+private:
+    double &seconds_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 } // namespace
 
 // The plugin instances of the pipeline: for each instance name, one
@@ -133,9 +146,15 @@ std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &st
     std::vector<int64_t> confirmed;
     int64_t after = 0;   // entries confirmed here are not acknowledged yet: page past them
     for (;;) {
-        const auto entries = state_.pending_outbox(connector.name(), page, after);
+        const auto entries = [&] {
+            TimeSpentIn storing(stats.store_seconds);
+            return state_.pending_outbox(connector.name(), page, after);
+        }();
         if (entries.empty()) return confirmed;
-        const WriteBackResult result = connector.write_back_batch(entries);
+        const WriteBackResult result = [&] {
+            TimeSpentIn writing(stats.connector_seconds);
+            return connector.write_back_batch(entries);
+        }();
         for (std::size_t i = 0; i < result.acknowledged && i < entries.size(); ++i) confirmed.push_back(entries[i].id);
         stats.written_back += std::min(result.acknowledged, entries.size());
         if (!result.error.empty()) {
@@ -155,6 +174,7 @@ std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &st
 std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
 {
     const std::vector<int64_t> confirmed = send_outbox(connector, stats);
+    TimeSpentIn storing(stats.store_seconds);
     state_.acknowledge(confirmed);
     return confirmed.size();
 }
@@ -172,7 +192,10 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
     const std::size_t expected = connector.remaining(mark).value_or(0);
 
     while (!(options.stop && options.stop->load())) {
-        IncidentPage page = connector.pull(mark, options.batch_size);
+        IncidentPage page = [&] {
+            TimeSpentIn pulling(stats.connector_seconds);
+            return connector.pull(mark, options.batch_size);
+        }();
         if (page.incidents.empty()) break;
         const std::vector<OwnedIncident> &incidents = page.incidents;
         std::vector<std::unique_ptr<IncidentView>> views;
@@ -201,6 +224,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                         redact_secrets(message));
         };
 
+        std::optional<TimeSpentIn> enriching(stats.plugin_seconds);
         for (auto &stage : p.context) {
             const auto parts = slices(pointers.size(), p.workers);
             std::vector<std::optional<AttributeCollector>> results(parts.size());
@@ -278,6 +302,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             }
         }
 
+        enriching.reset();
+        std::optional<TimeSpentIn> storing(stats.store_seconds);
         for (std::size_t r = 0; r < config_.pipeline.size(); ++r) {
             const config::PipelineRule &rule = config_.pipeline[r];
             if (!rule.write_back || rule.on == "schedule") continue;
@@ -341,6 +367,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                                             : incident_to_json(incidents[i]).dump()});
         // Durable first: results, outbox and watermark in one transaction...
         state_.commit_batch(commit);
+        storing.reset();
         mark = page.next;
         stats.batches += 1;
         stats.incidents += incidents.size();
@@ -350,7 +377,10 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         unacknowledged = send_outbox(connector, stats);
         progress.update(stats.incidents, std::max(expected, stats.incidents));
     }
-    state_.acknowledge(unacknowledged);
+    {
+        TimeSpentIn storing(stats.store_seconds);
+        state_.acknowledge(unacknowledged);
+    }
     stats.stopped_early = options.stop && options.stop->load();
     progress.finish(stats.incidents);
     return stats;

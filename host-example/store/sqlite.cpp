@@ -21,8 +21,11 @@ Database::Database(const std::filesystem::path &file) : file_(file)
     // Another process (a second sync, a report) may hold the lock briefly.
     sqlite3_busy_timeout(db_, 10000);
     // 32 MiB of page cache: the stores are read and written in batches that
-    // would otherwise go back to the kernel for every page.
-    execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;");
+    // would otherwise go back to the kernel for every page. Checkpoints every
+    // 64 MiB of WAL rather than 4: a page that many batches touch (an index's
+    // inner pages) is copied into the database once, not once per 4 MiB.
+    execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768; "
+            "PRAGMA wal_autocheckpoint=16384;");
 }
 
 Database::~Database() { sqlite3_close(db_); }

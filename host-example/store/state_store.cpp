@@ -7,39 +7,46 @@ namespace servicelens::store {
 
 namespace {
 
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 
-constexpr const char *schema_v1 = R"sql(
+// Version 2 keys enrichment by the incident's integer key and an interned
+// plugin, in WITHOUT ROWID tables: a row and its primary key are stored
+// once, and a batch writes about half the bytes version 1 did. Only unsent
+// outbox entries are indexed, so the index stays as small as the backlog.
+constexpr const char *schema_v2 = R"sql(
 CREATE TABLE IF NOT EXISTS watermarks (
     connector   TEXT PRIMARY KEY,
     updated_at  INTEGER NOT NULL,
     last_id     TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS incidents (
+    key         INTEGER PRIMARY KEY,
     connector   TEXT NOT NULL,
     id          TEXT NOT NULL,
     body        TEXT NOT NULL,
     seen_at     INTEGER NOT NULL,
-    PRIMARY KEY (connector, id)
+    UNIQUE (connector, id)
+);
+CREATE TABLE IF NOT EXISTS plugins (
+    key         INTEGER PRIMARY KEY,
+    plugin_id   TEXT NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS attributes (
-    connector      TEXT NOT NULL,
-    incident_id    TEXT NOT NULL,
-    plugin_id      TEXT NOT NULL,
-    plugin_version TEXT NOT NULL,
+    incident       INTEGER NOT NULL,
+    plugin         INTEGER NOT NULL,
     key            TEXT NOT NULL,
+    plugin_version TEXT NOT NULL,
     type           TEXT NOT NULL,
     value          TEXT NOT NULL,
     confidence     REAL NOT NULL,
     source         TEXT NOT NULL,
     observed_at    INTEGER,
-    PRIMARY KEY (connector, incident_id, plugin_id, key)
-);
+    PRIMARY KEY (incident, plugin, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sentiments (
-    connector      TEXT NOT NULL,
-    incident_id    TEXT NOT NULL,
+    incident       INTEGER NOT NULL,
     text_id        TEXT NOT NULL,
-    plugin_id      TEXT NOT NULL,
+    plugin         INTEGER NOT NULL,
     plugin_version TEXT NOT NULL,
     label          INTEGER NOT NULL,
     compound       REAL NOT NULL,
@@ -48,8 +55,8 @@ CREATE TABLE IF NOT EXISTS sentiments (
     negative       REAL NOT NULL,
     confidence     REAL NOT NULL,
     written_at     INTEGER,
-    PRIMARY KEY (connector, incident_id, text_id, plugin_id)
-);
+    PRIMARY KEY (incident, text_id, plugin)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
     id              INTEGER PRIMARY KEY,
     connector       TEXT NOT NULL,
@@ -63,7 +70,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at      INTEGER NOT NULL,
     sent_at         INTEGER
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (connector, sent_at, id);
+CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL;
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     connector   TEXT NOT NULL,
@@ -73,6 +80,34 @@ CREATE TABLE IF NOT EXISTS runs (
     status      TEXT NOT NULL DEFAULT 'running',
     stats       TEXT
 );
+)sql";
+
+// Version 1 kept the connector and plugin id as text in every result row.
+// Its incidents, attributes and sentiments move into the version 2 tables;
+// watermarks, outbox and runs are the same in both.
+constexpr const char *migrate_v1_to_v2 = R"sql(
+DROP INDEX outbox_pending;
+ALTER TABLE incidents RENAME TO incidents_v1;
+ALTER TABLE attributes RENAME TO attributes_v1;
+ALTER TABLE sentiments RENAME TO sentiments_v1;
+)sql";
+
+constexpr const char *copy_v1_into_v2 = R"sql(
+INSERT INTO incidents (connector, id, body, seen_at) SELECT connector, id, body, seen_at FROM incidents_v1;
+INSERT OR IGNORE INTO plugins (plugin_id)
+    SELECT plugin_id FROM attributes_v1 UNION SELECT plugin_id FROM sentiments_v1;
+INSERT OR REPLACE INTO attributes
+    SELECT i.key, p.key, a.key, a.plugin_version, a.type, a.value, a.confidence, a.source, a.observed_at
+    FROM attributes_v1 a JOIN incidents i ON i.connector = a.connector AND i.id = a.incident_id
+    JOIN plugins p ON p.plugin_id = a.plugin_id;
+INSERT OR REPLACE INTO sentiments
+    SELECT i.key, s.text_id, p.key, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative,
+           s.confidence, s.written_at
+    FROM sentiments_v1 s JOIN incidents i ON i.connector = s.connector AND i.id = s.incident_id
+    JOIN plugins p ON p.plugin_id = s.plugin_id;
+DROP TABLE incidents_v1;
+DROP TABLE attributes_v1;
+DROP TABLE sentiments_v1;
 )sql";
 
 int64_t now_ms()
@@ -93,7 +128,9 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
     if (found > schema_version)
         throw SqliteError(file.string() + ": the state store was written by a newer ServiceLens (schema " +
                           std::to_string(found) + "); upgrade this host");
-    db_.execute(schema_v1);
+    if (found == 1) db_.execute(migrate_v1_to_v2);
+    db_.execute(schema_v2);
+    if (found == 1) db_.execute(copy_v1_into_v2);
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
 }
@@ -106,37 +143,73 @@ std::optional<Watermark> StateStore::watermark(const std::string &connector)
     return Watermark{q.integer(0), q.text(1)};
 }
 
+int64_t StateStore::plugin_key(const std::string &plugin_id)
+{
+    if (const auto known = plugin_keys_.find(plugin_id); known != plugin_keys_.end()) return known->second;
+    Statement insert = db_.prepare("INSERT OR IGNORE INTO plugins (plugin_id) VALUES (?1)");
+    insert.bind(1, plugin_id).run();
+    Statement find = db_.prepare("SELECT key FROM plugins WHERE plugin_id = ?1");
+    find.bind(1, plugin_id);
+    find.step();
+    return plugin_keys_[plugin_id] = find.integer(0);
+}
+
 void StateStore::commit_batch(const BatchCommit &batch)
 {
     Transaction tx(db_);
+    // Keys learnt inside a transaction that rolls back would be stale.
+    struct ForgetKeysUnlessCommitted {
+        std::map<std::string, int64_t> &keys;
+        bool committed = false;
+        ~ForgetKeysUnlessCommitted()
+        {
+            if (!committed) keys.clear();
+        }
+    } forget{plugin_keys_};
     const int64_t now = now_ms();
-    Statement incident = db_.prepare(
-        "INSERT INTO incidents (connector, id, body, seen_at) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (connector, id) DO UPDATE SET body = excluded.body, seen_at = excluded.seen_at");
+    // New incidents (the common case) are one insert; seen ones an update.
+    Statement insert_incident = db_.prepare(
+        "INSERT OR IGNORE INTO incidents (connector, id, body, seen_at) VALUES (?1, ?2, ?3, ?4)");
+    Statement update_incident = db_.prepare(
+        "UPDATE incidents SET body = ?3, seen_at = ?4 WHERE connector = ?1 AND id = ?2 RETURNING key");
+    std::map<std::string_view, int64_t> incident_keys;
     for (const StoredIncident &i : batch.incidents) {
-        incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
-        incident.run();
+        insert_incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
+        insert_incident.run();
+        if (db_.changes() == 1) {
+            incident_keys[i.id] = db_.last_insert_id();
+            continue;
+        }
+        update_incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
+        update_incident.step();
+        incident_keys[i.id] = update_incident.integer(0);
+        update_incident.reset();
     }
+    const auto key_of = [&](const std::string &incident_id) {
+        const auto found = incident_keys.find(incident_id);
+        if (found == incident_keys.end())
+            throw SqliteError("a result for incident '" + incident_id + "' is not in the batch that carries it");
+        return found->second;
+    };
     Statement attribute = db_.prepare(
-        "INSERT OR REPLACE INTO attributes (connector, incident_id, plugin_id, plugin_version, key, type, value, "
-        "confidence, source, observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "INSERT OR REPLACE INTO attributes (incident, plugin, key, plugin_version, type, value, confidence, source, "
+        "observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     for (const AttributeRecord &a : batch.attributes) {
-        attribute.bind(1, batch.connector).bind(2, a.incident_id).bind(3, a.plugin_id).bind(4, a.plugin_version);
-        attribute.bind(5, a.key).bind(6, a.type).bind(7, a.value).bind(8, a.confidence).bind(9, a.source);
-        if (a.observed_at == SL_TIMESTAMP_NONE) attribute.bind_null(10);
-        else attribute.bind(10, a.observed_at);
+        attribute.bind(1, key_of(a.incident_id)).bind(2, plugin_key(a.plugin_id)).bind(3, a.key);
+        attribute.bind(4, a.plugin_version).bind(5, a.type).bind(6, a.value).bind(7, a.confidence).bind(8, a.source);
+        if (a.observed_at == SL_TIMESTAMP_NONE) attribute.bind_null(9);
+        else attribute.bind(9, a.observed_at);
         attribute.run();
     }
     Statement sentiment = db_.prepare(
-        "INSERT OR REPLACE INTO sentiments (connector, incident_id, text_id, plugin_id, plugin_version, label, "
-        "compound, positive, neutral, negative, confidence, written_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-    for (const SentimentRecord &s : batch.sentiments) {
-        sentiment.bind(1, batch.connector).bind(2, s.incident_id).bind(3, s.text_id).bind(4, s.plugin_id);
-        sentiment.bind(5, s.plugin_version).bind(6, static_cast<int64_t>(s.label)).bind(7, s.compound);
-        sentiment.bind(8, s.positive).bind(9, s.neutral).bind(10, s.negative).bind(11, s.confidence);
-        if (s.written_at == SL_TIMESTAMP_NONE) sentiment.bind_null(12);
-        else sentiment.bind(12, s.written_at);
+        "INSERT OR REPLACE INTO sentiments (incident, text_id, plugin, plugin_version, label, compound, positive, "
+        "neutral, negative, confidence, written_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    for (const SentimentRecord &r : batch.sentiments) {
+        sentiment.bind(1, key_of(r.incident_id)).bind(2, r.text_id).bind(3, plugin_key(r.plugin_id));
+        sentiment.bind(4, r.plugin_version).bind(5, static_cast<int64_t>(r.label)).bind(6, r.compound);
+        sentiment.bind(7, r.positive).bind(8, r.neutral).bind(9, r.negative).bind(10, r.confidence);
+        if (r.written_at == SL_TIMESTAMP_NONE) sentiment.bind_null(11);
+        else sentiment.bind(11, r.written_at);
         sentiment.run();
     }
     Statement outbox = db_.prepare(
@@ -158,6 +231,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
         sent.run();
     }
     tx.commit();
+    forget.committed = true;
 }
 
 std::vector<OutboxEntry> StateStore::pending_outbox(const std::string &connector, std::size_t limit, int64_t after_id)
@@ -213,37 +287,34 @@ void StateStore::for_each_incident(
     const std::function<void(const StoredIncident &, const std::vector<AttributeRecord> &,
                              const std::vector<SentimentRecord> &)> &visit)
 {
-    // Enrichment is read in one ordered pass each and matched by key, so
-    // memory holds one incident's results at a time, not the whole store.
-    Statement incidents = db_.prepare("SELECT connector, id, body FROM incidents ORDER BY connector, id");
+    // One incident's results at a time, looked up by its key: memory holds
+    // one incident, not the whole store.
+    Statement incidents = db_.prepare("SELECT key, connector, id, body FROM incidents ORDER BY connector, id");
     Statement attributes = db_.prepare(
-        "SELECT connector, incident_id, plugin_id, plugin_version, key, type, value, confidence, source, observed_at "
-        "FROM attributes ORDER BY connector, incident_id");
+        "SELECT p.plugin_id, a.plugin_version, a.key, a.type, a.value, a.confidence, a.source, a.observed_at "
+        "FROM attributes a JOIN plugins p ON p.key = a.plugin WHERE a.incident = ?1");
     Statement sentiments = db_.prepare(
-        "SELECT connector, incident_id, text_id, plugin_id, plugin_version, label, compound, positive, neutral, "
-        "negative, confidence, written_at FROM sentiments ORDER BY connector, incident_id");
-    bool more_attributes = attributes.step();
-    bool more_sentiments = sentiments.step();
+        "SELECT s.text_id, p.plugin_id, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative, "
+        "s.confidence, s.written_at FROM sentiments s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
+    std::vector<AttributeRecord> found_attributes;
+    std::vector<SentimentRecord> found_sentiments;
     while (incidents.step()) {
-        const StoredIncident incident{incidents.text(0), incidents.text(1), incidents.text(2)};
-        const auto key = std::make_pair(incident.connector, incident.id);
-        std::vector<AttributeRecord> found_attributes;
-        while (more_attributes && std::make_pair(attributes.text(0), attributes.text(1)) <= key) {
-            if (std::make_pair(attributes.text(0), attributes.text(1)) == key)
-                found_attributes.push_back({attributes.text(1), attributes.text(2), attributes.text(3), attributes.text(4),
-                                            attributes.text(5), attributes.text(6), attributes.real(7), attributes.text(8),
-                                            attributes.is_null(9) ? SL_TIMESTAMP_NONE : attributes.integer(9)});
-            more_attributes = attributes.step();
-        }
-        std::vector<SentimentRecord> found_sentiments;
-        while (more_sentiments && std::make_pair(sentiments.text(0), sentiments.text(1)) <= key) {
-            if (std::make_pair(sentiments.text(0), sentiments.text(1)) == key)
-                found_sentiments.push_back({sentiments.text(1), sentiments.text(2), sentiments.text(3), sentiments.text(4),
-                                            static_cast<int>(sentiments.integer(5)), sentiments.real(6), sentiments.real(7),
-                                            sentiments.real(8), sentiments.real(9), sentiments.real(10),
-                                            sentiments.is_null(11) ? SL_TIMESTAMP_NONE : sentiments.integer(11)});
-            more_sentiments = sentiments.step();
-        }
+        const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
+        found_attributes.clear();
+        attributes.bind(1, incidents.integer(0));
+        while (attributes.step())
+            found_attributes.push_back({incident.id, attributes.text(0), attributes.text(1), attributes.text(2),
+                                        attributes.text(3), attributes.text(4), attributes.real(5), attributes.text(6),
+                                        attributes.is_null(7) ? SL_TIMESTAMP_NONE : attributes.integer(7)});
+        attributes.reset();
+        found_sentiments.clear();
+        sentiments.bind(1, incidents.integer(0));
+        while (sentiments.step())
+            found_sentiments.push_back({incident.id, sentiments.text(0), sentiments.text(1), sentiments.text(2),
+                                        static_cast<int>(sentiments.integer(3)), sentiments.real(4), sentiments.real(5),
+                                        sentiments.real(6), sentiments.real(7), sentiments.real(8),
+                                        sentiments.is_null(9) ? SL_TIMESTAMP_NONE : sentiments.integer(9)});
+        sentiments.reset();
         visit(incident, found_attributes, found_sentiments);
     }
 }

@@ -68,7 +68,7 @@ struct HostConfig {
     std::vector<PipelineRule> pipeline;
     std::filesystem::path state_store;
     std::chrono::milliseconds interval{std::chrono::minutes(5)};
-    int batch_size = 500;
+    int batch_size = 1000;
     int workers = 2;
     std::string log_level = "info";
     std::string log_format = "text";

@@ -14,6 +14,7 @@
 #include <servicelens/store/state_store.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@
 namespace servicelens::host {
 
 struct SyncOptions {
-    std::size_t batch_size = 500;
+    std::size_t batch_size = 1000;
     int workers = 2;
     const std::atomic<bool> *stop = nullptr;   // set: finish the batch in hand, then return
     bool progress_bar = false;                  // a bar on a terminal; periodic log lines otherwise
@@ -37,6 +38,11 @@ struct SyncStats {
     std::size_t written_back = 0;
     std::size_t write_back_failures = 0;
     bool stopped_early = false;
+    // Where the wall time went: in the connector (the vendor's latency and
+    // the mapping of its shapes), in plugins, and in the state store.
+    double connector_seconds = 0;
+    double plugin_seconds = 0;
+    double store_seconds = 0;
 };
 
 class SyncEngine {

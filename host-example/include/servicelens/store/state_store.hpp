@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,7 +112,11 @@ public:
     Database &database() noexcept { return db_; }
 
 private:
+    // The plugin's key in the plugins table, added when new.
+    int64_t plugin_key(const std::string &plugin_id);
+
     Database db_;
+    std::map<std::string, int64_t> plugin_keys_;
 };
 
 } // namespace servicelens::store
