@@ -3,6 +3,7 @@
 // failure by throwing CommandFailed with the exit code to use.
 #pragma once
 
+#include <servicelens/config/host_config.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
 #include <CLI/CLI.hpp>
@@ -35,7 +36,15 @@ std::vector<std::filesystem::path> default_plugin_dirs();
 // Options every command shares; they live in main() for the whole run.
 struct GlobalOptions {
     host::LoadOptions load;
+    std::string log_level = "info";
+    std::string log_format = "text";
+    bool log_level_given = false;    // on the command line, which outranks the configuration
+    bool log_format_given = false;
 };
+
+// Applies the configuration's `logging` section, except what the command
+// line set: --log-level and --log-format outrank the file.
+void apply_logging_settings(const config::HostConfig &cfg, const GlobalOptions &global);
 
 void add_version_command(CLI::App &app);
 void add_plugins_command(CLI::App &app, const GlobalOptions &global);

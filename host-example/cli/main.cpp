@@ -30,6 +30,13 @@ std::vector<std::filesystem::path> default_plugin_dirs()
     return dirs;
 }
 
+void apply_logging_settings(const config::HostConfig &cfg, const GlobalOptions &global)
+{
+    const std::string &level = global.log_level_given ? global.log_level : cfg.log_level;
+    const std::string &format = global.log_format_given ? global.log_format : cfg.log_format;
+    host::configure_logging(level, format == "json" ? host::LogFormat::json : host::LogFormat::text);
+}
+
 } // namespace servicelens::cli
 
 int main(int argc, char **argv)
@@ -50,20 +57,23 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
 
-    std::string log_level = "info";
-    std::string log_format = "text";
-    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-        ->capture_default_str();
-    app.add_option("--log-format", log_format, "text, or json (one object per line, for log shippers)")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
     cli::GlobalOptions global;
+    auto *log_level = app.add_option("--log-level", global.log_level,
+                                     "trace, debug, info, warn, error or off; outranks the configuration's logging.level")
+                          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+                          ->capture_default_str();
+    auto *log_format = app.add_option("--log-format", global.log_format,
+                                      "text, or json (one object per line, for log shippers); outranks logging.format")
+                           ->check(CLI::IsMember({"text", "json"}))
+                           ->capture_default_str();
     app.add_flag("--never-unload", global.load.never_unload,
                  "Keep plugin libraries mapped until the process exits (for plugins that leave threads "
                  "behind, and for leak reports with symbols)");
     app.parse_complete_callback([&] {
-        host::configure_logging(log_level, log_format == "json" ? host::LogFormat::json : host::LogFormat::text);
+        global.log_level_given = log_level->count() > 0;
+        global.log_format_given = log_format->count() > 0;
+        host::configure_logging(global.log_level,
+                                global.log_format == "json" ? host::LogFormat::json : host::LogFormat::text);
     });
 
     cli::add_version_command(app);

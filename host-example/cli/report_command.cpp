@@ -66,6 +66,7 @@ void report(const ReportOptions &o, const GlobalOptions &global)
         throw CommandFailed(exit_bad_input, e.what());
     }
     host::redact_in_logs(cfg.secrets);
+    apply_logging_settings(cfg, global);
     const config::PluginInstanceConfig instance = find_instance(cfg, o.plugin);
     host::PluginRegistry registry(global.load);
     for (const auto &dir : cfg.plugin_dirs) registry.scan(dir);

@@ -41,11 +41,12 @@ std::unique_ptr<host::Connector> make_connector(const config::ConnectorConfig &c
                                                     c.name, c.kind));
 }
 
-config::HostConfig load(const SyncCommandOptions &o)
+config::HostConfig load(const SyncCommandOptions &o, const GlobalOptions &global)
 {
     try {
         config::HostConfig cfg = config::load_host_config(o.config, {{}, default_plugin_dirs()});
         host::redact_in_logs(cfg.secrets);
+        apply_logging_settings(cfg, global);
         return cfg;
     } catch (const config::ConfigError &e) {
         throw CommandFailed(exit_bad_input, fmt::format("{}\n{} problem(s); `servicelens config validate {}` checks a fix",
@@ -60,11 +61,16 @@ bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::
     const int workers = o.workers > 0 ? o.workers : cfg.workers;
     host::HostEnvironment environment;
     host::SyncEngine engine(cfg, registry, state, environment, workers);
-    bool matched = false;
-    for (const config::ConnectorConfig &c : cfg.connectors) {
-        if (!o.connector.empty() && c.name != o.connector) continue;
-        matched = true;
-        auto connector = make_connector(c);
+    // Every selected connector is made before any is synced, so a connector
+    // this release cannot sync stops the command before it has done half.
+    std::vector<std::pair<const config::ConnectorConfig *, std::unique_ptr<host::Connector>>> selected;
+    for (const config::ConnectorConfig &c : cfg.connectors)
+        if (o.connector.empty() || c.name == o.connector) selected.emplace_back(&c, make_connector(c));
+    if (selected.empty())
+        throw CommandFailed(exit_bad_input, o.connector.empty() ? "the configuration has no connectors to sync"
+                                                                : fmt::format("no connector is named '{}'", o.connector));
+    for (auto &[config_of, connector] : selected) {
+        const config::ConnectorConfig &c = *config_of;
         const int64_t run = state.begin_run(c.name, o.once ? "sync --once" : "run");
         host::SyncStats stats;
         try {
@@ -90,9 +96,6 @@ bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::
                    stats.connector_seconds, stats.plugin_seconds, stats.store_seconds);
         if (stats.stopped_early) return false;
     }
-    if (!matched)
-        throw CommandFailed(exit_bad_input, o.connector.empty() ? "the configuration has no connectors to sync"
-                                                                : fmt::format("no connector is named '{}'", o.connector));
     return true;
 }
 
@@ -100,7 +103,7 @@ void sync_command(const SyncCommandOptions &o, const GlobalOptions &global)
 {
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
-    const config::HostConfig cfg = load(o);
+    const config::HostConfig cfg = load(o, global);
     host::PluginRegistry registry(global.load);
     if (const auto problems = host::check_plugin_instances(cfg, registry); !problems.empty()) {
         std::string text;
@@ -123,7 +126,7 @@ void common_options(CLI::App *cmd, SyncCommandOptions &o)
     cmd->add_option("--config", o.config, "The configuration")->capture_default_str()->check(CLI::ExistingFile);
     cmd->add_option("--connector", o.connector, "Only this connector; default: every one");
     cmd->add_option("--batch-size", o.batch_size, "Incidents per batch; default: schedule.batch_size")
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 10000));
     cmd->add_option("--workers", o.workers, "Threads running plugins; default: schedule.workers")->check(CLI::Range(1, 256));
     cmd->add_flag("--no-progress", o.no_progress, "No progress bar, even on a terminal");
 }

@@ -14,7 +14,40 @@ namespace {
 using nlohmann::json;
 
 // Auth fields that hold secrets: shown masked, kept out of logs.
-const std::set<std::string> secret_fields = {"password", "token", "client_secret"};
+// Keys whose values are credentials wherever they stand: in a connector's
+// auth, or in a plugin's own config section.
+const std::set<std::string> secret_fields = {"password", "token", "client_secret", "api_key", "secret"};
+
+// Masks literal credentials (references are shown as written: they are not
+// the secret).
+void mask_literal_secrets(json &node)
+{
+    if (node.is_array())
+        for (json &item : node) mask_literal_secrets(item);
+    if (!node.is_object()) return;
+    for (auto &[key, value] : node.items()) {
+        if (secret_fields.count(key) && value.is_string() && !has_secret_reference(value.get<std::string>()))
+            value = "********";
+        else
+            mask_literal_secrets(value);
+    }
+}
+
+// Every credential's value, literal or resolved, for the logs to scrub.
+void collect_credentials(const json &node, std::vector<std::string> &secrets)
+{
+    if (node.is_array())
+        for (const json &item : node) collect_credentials(item, secrets);
+    if (!node.is_object()) return;
+    for (const auto &[key, value] : node.items()) {
+        if (secret_fields.count(key) && value.is_string() && !value.get<std::string>().empty()) {
+            if (std::find(secrets.begin(), secrets.end(), value.get<std::string>()) == secrets.end())
+                secrets.push_back(value.get<std::string>());
+        } else {
+            collect_credentials(value, secrets);
+        }
+    }
+}
 
 const json *fetch_builtin(std::string_view uri) { return builtin_schema(uri); }
 
@@ -99,11 +132,7 @@ std::filesystem::path anchored(const std::filesystem::path &base, const std::str
 json effective_config(const YamlDocument &doc, const HostConfig &config)
 {
     json effective = doc.value;
-    for (json &connector : effective["connectors"])
-        if (connector.contains("auth"))
-            for (auto &[key, value] : connector["auth"].items())
-                if (secret_fields.count(key) && value.is_string() && !has_secret_reference(value.get<std::string>()))
-                    value = "********";
+    mask_literal_secrets(effective);
     effective["plugin_dirs"] = json::array();
     for (const auto &dir : config.plugin_dirs) effective["plugin_dirs"].push_back(dir.string());
     effective["state_store"]["path"] = config.state_store.string();
@@ -114,6 +143,11 @@ json effective_config(const YamlDocument &doc, const HostConfig &config)
     effective["logging"]["level"] = config.log_level;
     effective["logging"]["format"] = config.log_format;
     if (!effective.contains("connectors")) effective["connectors"] = json::array();
+    for (json &connector : effective["connectors"]) {
+        if (connector["kind"] == "local") continue;
+        if (!connector.contains("timeout")) connector["timeout"] = "30s";
+        if (!connector.contains("verify_tls")) connector["verify_tls"] = true;
+    }
     if (!effective.contains("pipeline")) effective["pipeline"] = json::array();
     return effective;
 }
@@ -204,11 +238,7 @@ HostConfig build(YamlDocument doc, const std::filesystem::path &file, const Load
 
     read_typed(resolved, base, config);
     config.secrets = secrets.values();
-    for (const ConnectorConfig &c : config.connectors)
-        for (const auto &[key, value] : c.auth.fields)
-            if (secret_fields.count(key) && !value.empty() &&
-                std::find(config.secrets.begin(), config.secrets.end(), value) == config.secrets.end())
-                config.secrets.push_back(value);   // a literal secret: still never shown
+    collect_credentials(resolved, config.secrets);   // literal ones too: still never shown
     config.effective = effective_config(doc, config);
     config.document = std::move(doc);
     return config;

@@ -283,8 +283,10 @@ void unknown_keys(const SchemaWalker &walker, const json &root_value, const json
             const std::vector<std::string> candidates(allowed.begin(), allowed.end());
             const std::string guess = closest_match(key, candidates);
             out.push_back({pointer + "/" + token, true,
-                           guess.empty() ? fmt::format("unknown key '{}'; allowed here: {}", key, fmt::join(candidates, ", "))
-                                         : fmt::format("unknown key '{}'; did you mean '{}'?", key, guess)});
+                           !guess.empty()      ? fmt::format("unknown key '{}'; did you mean '{}'?", key, guess)
+                           : candidates.empty() ? fmt::format("unknown key '{}'; no keys are allowed here", key)
+                                                : fmt::format("unknown key '{}'; allowed here: {}", key,
+                                                              fmt::join(candidates, ", "))});
             continue;
         }
         unknown_keys(walker, root_value, child, pointer + "/" + token, out);

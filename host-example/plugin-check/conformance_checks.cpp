@@ -46,7 +46,11 @@ std::optional<std::string> first_violation(const std::vector<std::string> &viola
 
 host::InstanceSpec spec_for(const PluginDescriptor &d, const KitOptions &o)
 {
-    return {d.id, "conformance-kit", o.config_json, {}};
+    // A frozen clock: the same input must give the same output in every
+    // check, also from plugins that compute ages from "now".
+    host::HostEnvironment environment;
+    environment.now = [] { return sl_timestamp_t{1772442000000}; };   // 2026-03-02T09:00:00Z
+    return {d.id, "conformance-kit", o.config_json, environment};
 }
 
 // --- checks every kind shares --------------------------------------------------------------

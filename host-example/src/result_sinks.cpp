@@ -5,6 +5,7 @@
 
 #include <date/date.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -27,7 +28,28 @@ std::string format_time(sl_timestamp_t t)
 {
     if (t == SL_TIMESTAMP_NONE) return "none";
     const date::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds(t)};
-    return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(tp));
+    return date::format("%FT%TZ", tp);
+}
+
+// context-attribute.schema.json's key pattern, ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$:
+// namespaced lower-case words, so keys from different plugins sort and
+// group the same way everywhere.
+bool is_attribute_key(std::string_view key) noexcept
+{
+    if (key.empty() || key.front() < 'a' || key.front() > 'z' || key.back() == '.') return false;
+    bool namespaced = false;
+    char previous = 0;
+    for (const char c : key) {
+        const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        if (c == '.') {
+            if (previous == '.') return false;
+            namespaced = true;
+        } else if (!word) {
+            return false;
+        }
+        previous = c;
+    }
+    return namespaced;
 }
 
 // The problem with an attribute, or an empty string when it is valid.
@@ -41,6 +63,12 @@ std::string attribute_problem(const sl_context_attribute_t &a, std::size_t batch
     if (!valid_view(a.text) || !valid_view(a.source)) return "a string view has a size but no data";
     if (!is_valid_utf8(view(a.key)) || !is_valid_utf8(view(a.text)) || !is_valid_utf8(view(a.source)))
         return "a string is not valid UTF-8";
+    if (!is_attribute_key(view(a.key)))
+        return "the key is not lower-case words joined by dots, with a namespace (like caller.department)";
+    if (a.type == SL_VALUE_JSON) {
+        const auto parsed = nlohmann::json::parse(view(a.text), nullptr, false);
+        if (!parsed.is_array() && !parsed.is_object()) return "a json value is not a JSON array or object";
+    }
     if (a.type > SL_VALUE_JSON) return fmt::format("unknown value type {}", a.type);
     if (a.type == SL_VALUE_BOOLEAN && a.integer != 0 && a.integer != 1) return "a boolean is neither 0 nor 1";
     if (a.type == SL_VALUE_NUMBER && !std::isfinite(a.number)) return "the number is not finite";
@@ -74,7 +102,7 @@ std::string Attribute::value_text() const
 {
     switch (type) {
     case SL_VALUE_INTEGER: return std::to_string(integer);
-    case SL_VALUE_NUMBER: return fmt::format("{:g}", number);
+    case SL_VALUE_NUMBER: return fmt::format("{}", number);   // the shortest text that reads back the same double
     case SL_VALUE_BOOLEAN: return integer ? "true" : "false";
     case SL_VALUE_TIME: return format_time(integer);
     default: return text;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <optional>
@@ -182,6 +183,14 @@ std::size_t SyncEngine::drain_outbox(Connector &connector, SyncStats &stats)
 SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
 {
     Pipeline &p = *pipeline_;
+    // Instances named by a rule for this connector, or by a rule for all.
+    std::vector<std::string> runs_here;
+    for (const config::PipelineRule &rule : config_.pipeline)
+        if (rule.on != "schedule" && (rule.connector.empty() || rule.connector == connector.name()))
+            runs_here.insert(runs_here.end(), rule.run.begin(), rule.run.end());
+    const auto runs_on_this_connector = [&](const std::string &instance) {
+        return std::find(runs_here.begin(), runs_here.end(), instance) != runs_here.end();
+    };
     SyncStats stats;
     drain_outbox(connector, stats);   // what a crash left behind goes first
     // Confirmed by the connector, acknowledged with the next batch's commit.
@@ -226,6 +235,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
 
         std::optional<TimeSpentIn> enriching(stats.plugin_seconds);
         for (auto &stage : p.context) {
+            if (!runs_on_this_connector(stage.name)) continue;
             const auto parts = slices(pointers.size(), p.workers);
             std::vector<std::optional<AttributeCollector>> results(parts.size());
             std::vector<std::string> errors(parts.size());
@@ -264,6 +274,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         }
 
         for (auto &stage : p.sentiment) {
+            if (!runs_on_this_connector(stage.name)) continue;
             const auto parts = slices(text_pointers.size(), p.workers);
             std::vector<std::optional<SentimentCollector>> results(parts.size());
             std::vector<std::string> errors(parts.size());

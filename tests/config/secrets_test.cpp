@@ -85,3 +85,34 @@ TEST_CASE("a plugin config problem next to a secret does not reveal the secret")
     CHECK_THAT(run.output, Contains("plugins[0].config.internal_domains: expected a list"));
     CHECK_THAT(run.output, !Contains(secret));
 }
+
+TEST_CASE("a literal credential in a plugin's own section is masked in show and scrubbed from logs")
+{
+    const TempFile file("servicelens.yaml", "version: 1\n"
+                                            "plugins:\n"
+                                            "  - name: assets\n"
+                                            "    plugin: org.example.assets\n"
+                                            "    config: {url: https://cmdb.example.com, api_key: " + secret + "}\n");
+    const auto run = run_cli("--log-level trace config show --skip-plugins '" + file.path().string() + "'");
+    INFO(run.output);
+    CHECK(run.exit_code == 0);
+    CHECK_THAT(run.output, Contains("api_key: \"********\""));
+    CHECK_THAT(run.output, !Contains(secret));
+}
+
+TEST_CASE("show lists no connectors as an empty list, and fills in a vendor connector's defaults")
+{
+    const TempFile none("servicelens.yaml", "version: 1\nplugins: [{name: a, plugin: org.example.a}]\n");
+    const auto empty = run_cli("config show --skip-plugins '" + none.path().string() + "'");
+    CHECK(empty.exit_code == 0);
+    CHECK_THAT(empty.output, Contains("connectors:\n  []"));
+
+    const TempFile vendor("servicelens.yaml", "version: 1\nplugins: [{name: a, plugin: org.example.a}]\nconnectors:\n"
+                                              "  - name: rt\n    kind: rt\n    base_url: http://127.0.0.1:8080\n"
+                                              "    auth: {type: rt_token, token: \"${env:SL_TEST_SECRET}\"}\n");
+    const auto filled = run_cli("config show --skip-plugins '" + vendor.path().string() + "'", "SL_TEST_SECRET=" + secret);
+    INFO(filled.output);
+    CHECK(filled.exit_code == 0);
+    CHECK_THAT(filled.output, Contains("timeout: 30s"));
+    CHECK_THAT(filled.output, Contains("verify_tls: true"));
+}

@@ -52,20 +52,27 @@ TEST_CASE("a valid attribute is copied")
 TEST_CASE("attributes that break the ABI's rules are refused and recorded")
 {
     AttributeCollector c(1);
-    auto out_of_batch = attribute(1, "k", "v");
-    auto bad_utf8 = attribute(0, "k", "\xff");
-    auto bad_confidence = attribute(0, "k", "v");
+    auto out_of_batch = attribute(1, "caller.site", "v");
+    auto bad_utf8 = attribute(0, "caller.site", "\xff");
+    auto bad_confidence = attribute(0, "caller.site", "v");
     bad_confidence.confidence = 1.5;
-    auto too_small = attribute(0, "k", "v");
+    auto too_small = attribute(0, "caller.site", "v");
     too_small.struct_size = 8;
-    for (auto *a : {&out_of_batch, &bad_utf8, &bad_confidence, &too_small})
+    auto no_namespace = attribute(0, "site", "v");
+    auto upper_case = attribute(0, "caller.Site", "v");
+    auto bad_json = attribute(0, "caller.groups", "42");
+    bad_json.type = SL_VALUE_JSON;
+    for (auto *a : {&out_of_batch, &bad_utf8, &bad_confidence, &too_small, &no_namespace, &upper_case, &bad_json})
         CHECK(c.sink()->emit(c.sink()->context, a) == SL_STATUS_INVALID_ARGUMENT);
     CHECK(c.attributes.empty());
-    REQUIRE(c.violations.size() == 4);
+    REQUIRE(c.violations.size() == 7);
     CHECK_THAT(c.violations[0], Contains("outside the batch"));
     CHECK_THAT(c.violations[1], Contains("UTF-8"));
     CHECK_THAT(c.violations[2], Contains("confidence"));
     CHECK_THAT(c.violations[3], Contains("struct_size"));
+    CHECK_THAT(c.violations[4], Contains("namespace"));
+    CHECK_THAT(c.violations[5], Contains("lower-case"));
+    CHECK_THAT(c.violations[6], Contains("JSON array or object"));
 }
 
 TEST_CASE("typed values read back as text for people")
@@ -76,10 +83,12 @@ TEST_CASE("typed values read back as text for people")
     CHECK(a.value_text() == "true");
     a.type = SL_VALUE_TIME;
     a.integer = 1772442000000;
-    CHECK(a.value_text() == "2026-03-02T09:00:00Z");
+    CHECK(a.value_text() == "2026-03-02T09:00:00.000Z");
     a.type = SL_VALUE_NUMBER;
     a.number = 2.5;
     CHECK(a.value_text() == "2.5");
+    a.number = 1234567.89;   // every digit kept: report builders add these up
+    CHECK(a.value_text() == "1234567.89");
 }
 
 TEST_CASE("sentiment results must be in range and answer each text once")

@@ -85,7 +85,7 @@ typedef struct sl_incident {
 
     sl_str_t id;                 /* stable id in the source system (sys_id, key, ticket id) */
     sl_str_t number;             /* the human number: INC0012345, HELP-42 */
-    sl_str_t source;             /* connector instance name: "servicenow-prod", "local" */
+    sl_str_t source;             /* connector instance name: "servicenow-prod", "desk" */
     sl_str_t title;
     sl_str_t description;
     sl_str_t state;              /* canonical: new, in_progress, on_hold, resolved, closed, cancelled */
