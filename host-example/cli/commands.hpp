@@ -53,5 +53,6 @@ void add_config_command(CLI::App &app, const GlobalOptions &global);
 void add_seed_command(CLI::App &app, const GlobalOptions &global);
 void add_sync_commands(CLI::App &app, const GlobalOptions &global);
 void add_report_command(CLI::App &app, const GlobalOptions &global);
+void add_new_command(CLI::App &app);
 
 } // namespace servicelens::cli

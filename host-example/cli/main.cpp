@@ -22,7 +22,9 @@ std::vector<std::filesystem::path> default_plugin_dirs()
         return dirs;
     }
     const std::filesystem::path bin = boost::dll::program_location().parent_path().string();
-    for (const auto &candidate : {bin / ".." / "lib" / "servicelens" / "plugins"})
+    // The build tree's folder, then the installation's (lib, or lib64 or a
+    // multiarch folder, as GNUInstallDirs chose at build time).
+    for (const auto &candidate : {bin / ".." / "lib" / "servicelens" / "plugins", bin / ".." / SERVICELENS_INSTALL_PLUGIN_DIR})
         if (std::filesystem::is_directory(candidate)) {
             dirs.push_back(std::filesystem::weakly_canonical(candidate));
             break;
@@ -52,7 +54,9 @@ int main(int argc, char **argv)
                  "  servicelens sync --once --config desk/servicelens.yaml\n"
                  "                                           enrich and write back; safe to kill at any point\n"
                  "  servicelens report --plugin ticket-volume --config desk/servicelens.yaml\n"
-                 "                                           the stored data as HTML, Markdown, JSON and CSV\n",
+                 "                                           the stored data as HTML, Markdown, JSON and CSV\n"
+                 "  servicelens new plugin --kind context --name ticket-age ticket-age\n"
+                 "                                           a plugin project that builds against the SDK\n",
                  "servicelens"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("servicelens ") + SERVICELENS_VERSION);
@@ -83,6 +87,7 @@ int main(int argc, char **argv)
     cli::add_seed_command(app, global);
     cli::add_sync_commands(app, global);
     cli::add_report_command(app, global);
+    cli::add_new_command(app);
 
     try {
         app.parse(argc, argv);

@@ -19,7 +19,7 @@ struct EmbeddedFile {
     std::string_view text;
 };
 extern const EmbeddedFile embedded_schemas[];
-extern const std::size_t embedded_schema_count;
+extern const std::size_t embedded_schemas_count;
 } // namespace detail
 
 namespace {
@@ -341,7 +341,7 @@ const json *builtin_schema(std::string_view file_name)
 {
     static const std::map<std::string, json, std::less<>> parsed = [] {
         std::map<std::string, json, std::less<>> all;
-        for (std::size_t i = 0; i < detail::embedded_schema_count; ++i)
+        for (std::size_t i = 0; i < detail::embedded_schemas_count; ++i)
             all.emplace(std::string(detail::embedded_schemas[i].name), json::parse(detail::embedded_schemas[i].text));
         return all;
     }();
