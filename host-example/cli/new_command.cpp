@@ -7,6 +7,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <string_view>
@@ -160,8 +161,23 @@ void add_new_command(CLI::App &app)
     plugin->add_option("--lang", options->language, "cpp (the C++ layer) or c (plain C99)")
         ->check(CLI::IsMember({"c", "cpp"}))
         ->capture_default_str();
-    plugin->add_option("--id", options->id, "The plugin id, reverse-DNS; default: com.example.NAME");
-    plugin->add_option("--vendor", options->vendor, "Who makes it, as the descriptor says")->capture_default_str();
+    plugin->add_option("--id", options->id, "The plugin id, reverse-DNS; default: com.example.NAME")
+        ->check([](const std::string &id) -> std::string {
+            const bool ok = id.find('.') != std::string::npos && id.front() != '.' && id.back() != '.' &&
+                            id.find("..") == std::string::npos &&
+                            id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") == std::string::npos;
+            return ok ? "" : "expected a reverse-DNS id of lower-case words, like org.example.ticket-age";
+        });
+    // The vendor lands in C and C++ string literals: keep it plain text.
+    plugin->add_option("--vendor", options->vendor, "Who makes it, as the descriptor says")
+        ->capture_default_str()
+        ->check([](const std::string &vendor) -> std::string {
+            const bool ok = !vendor.empty() && vendor.size() <= 100 &&
+                            std::none_of(vendor.begin(), vendor.end(), [](char c) {
+                                return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+                            });
+            return ok ? "" : "expected plain text without quotes, backslashes or control characters";
+        });
     plugin->add_option("dir", options->dir, "The folder to write the project into")->required();
     plugin->add_flag("--force", options->force, "Write into a folder that is not empty (overwrites these files)");
     plugin->footer("Example:\n  servicelens new plugin --kind context --name ticket-age ticket-age\n"
