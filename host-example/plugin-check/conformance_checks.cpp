@@ -2,6 +2,7 @@
 
 #include "test_inputs.hpp"
 
+#include <servicelens/config/schema_check.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
@@ -296,11 +297,18 @@ sl_report_params_t kit_params()
     return p;
 }
 
-std::optional<std::string> not_a_json_object(const std::string &document)
+// finish() must write a report document the host can render: a JSON
+// object that follows schemas/report.schema.json (the host adds only the
+// period when the plugin leaves it out).
+std::optional<std::string> not_a_report_document(const std::string &document)
 {
     const auto json = nlohmann::json::parse(document, nullptr, false);
     if (json.is_discarded() || !json.is_object())
         return fmt::format("finish wrote something that is not a JSON object: {:.80}", document);
+    const auto problems = config::check_against_schema(*config::builtin_schema("report.schema.json"), json);
+    if (!problems.empty())
+        return fmt::format("finish wrote a document that breaks schemas/report.schema.json at {}: {}",
+                           problems.front().pointer.empty() ? "/" : problems.front().pointer, problems.front().message);
     return std::nullopt;
 }
 
@@ -322,12 +330,13 @@ void check_report(CheckReport &report, const PluginLibrary &library, const Plugi
     if (!created) return;
     Instance &instance = *created;
 
-    run(report, d.id, "empty state finishes to a JSON object", [&] { return not_a_json_object(one_pass(instance, {})); });
+    run(report, d.id, "empty state finishes to a valid report document",
+        [&] { return not_a_report_document(one_pass(instance, {})); });
 
     const auto batch_check = [&](const std::string &name, std::size_t count, Variant variant) {
         run(report, d.id, name, [&] {
             const IncidentBatch batch(count, variant);
-            return not_a_json_object(one_pass(instance, batch.records()));
+            return not_a_report_document(one_pass(instance, batch.records()));
         });
     };
     batch_check(fmt::format("batch of {}", o.large_batch), o.large_batch, Variant::typical);

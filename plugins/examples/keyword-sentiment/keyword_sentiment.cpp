@@ -24,6 +24,11 @@ public:
     void score(servicelens::TextBatch texts, servicelens::SentimentSink &sink) override
     {
         for (const servicelens::Text text : texts) {
+            // A five-face click or a yes/no answer has no words to weigh.
+            if (text.kind() == SL_TEXT_FIVE_FACE || text.kind() == SL_TEXT_YES_NO) {
+                sink.fail(text.index(), "keyword-sentiment scores words, not ratings or answers", SL_STATUS_NOT_SUPPORTED);
+                continue;
+            }
             std::vector<servicelens::Term> found;   // views into the static lexicon
             double sum = 0;
             std::string word;
@@ -39,6 +44,10 @@ public:
                 }
                 word.clear();
             }
+            // Strongest first, as sentiment.h asks: the host keeps the first few.
+            std::stable_sort(found.begin(), found.end(), [](const servicelens::Term &a, const servicelens::Term &b) {
+                return std::abs(a.weight) > std::abs(b.weight);
+            });
             const double compound = sum / std::sqrt(sum * sum + 4);   // squashed into (-1, 1)
             const double share = std::min(1.0, static_cast<double>(found.size()) / 4);
             sink.emit(text.index(), {.label = servicelens::label_of(compound), .compound = compound,
