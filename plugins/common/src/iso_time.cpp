@@ -6,12 +6,6 @@
 #include <sstream>
 #include <string>
 
-// GCC 12 at -O2 warns that date::parse's seconds may be used uninitialized
-// once inlined here; they are not (parse sets failbit instead). Only this
-// file's parsing is exempt.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
 namespace servicelens::plugin_support {
 
 namespace {
@@ -44,4 +38,3 @@ std::optional<sl_timestamp_t> parse_date(std::string_view text)
 
 } // namespace servicelens::plugin_support
 
-#pragma GCC diagnostic pop
