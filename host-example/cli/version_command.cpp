@@ -5,6 +5,7 @@
 
 #include <servicelens/host_cache.h>
 #include <servicelens/host_clock.h>
+#include <servicelens/host_history.h>
 #include <servicelens/host_http.h>
 #include <servicelens/host_log.h>
 #include <servicelens/host_metrics.h>
@@ -27,6 +28,7 @@ void add_version_command(CLI::App &app)
         for (host::PluginKind kind : host::all_plugin_kinds) fmt::print("{} ", host::factory_id(kind));
         fmt::print("\nservices    {} {} {} {} {}\n", SL_HOST_LOG_ID, SL_HOST_CLOCK_ID, SL_HOST_CACHE_ID,
                    SL_HOST_PROGRESS_ID, SL_HOST_METRICS_ID);
+        fmt::print("during sync {} (the desk's memory of each caller)\n", SL_HOST_HISTORY_ID);
         fmt::print("declared    {} (not offered by this host yet)\n", SL_HOST_HTTP_ID);
     });
 }

@@ -8,6 +8,8 @@
 #include <servicelens/host_clock.h>
 #include <servicelens/host_log.h>
 #include <servicelens/host_metrics.h>
+#include <servicelens/host_history.h>
+#include <servicelens/host/caller_history.hpp>
 #include <servicelens/host_progress.h>
 
 #include <spdlog/spdlog.h>
@@ -156,15 +158,30 @@ struct ServiceCalls {
         }
     }
 
+    static sl_status_t history_caller_incidents(const sl_host_t *host, sl_str_t caller, sl_timestamp_t before,
+                                                uint32_t limit, sl_past_incident_visitor_t visit, void *context) noexcept
+    {
+        try {
+            const auto &history = self(host).environment_.history;
+            if (!history) return SL_STATUS_UNAVAILABLE;
+            if (caller.size > 0 && caller.data == nullptr) return SL_STATUS_INVALID_ARGUMENT;
+            return history->visit(view(caller), before, limit, visit, context);
+        } catch (...) {
+            return SL_STATUS_INTERNAL;
+        }
+    }
+
     static constexpr sl_host_log_t log{&log_enabled, &log_write};
     static constexpr sl_host_clock_t clock{&clock_now, &clock_monotonic_ns};
     static constexpr sl_host_cache_t cache{&cache_get, &cache_put, &cache_erase};
     static constexpr sl_host_progress_t progress{&progress_update};
     static constexpr sl_host_metrics_t metrics{&metrics_add};
+    static constexpr sl_host_history_t history{&history_caller_incidents};
 
-    static const void *get_service(const sl_host_t *, const char *id) noexcept
+    static const void *get_service(const sl_host_t *host, const char *id) noexcept
     {
         if (!id) return nullptr;
+        if (std::strcmp(id, SL_HOST_HISTORY_ID) == 0) return self(host).environment_.history ? &history : nullptr;
         if (std::strcmp(id, SL_HOST_LOG_ID) == 0) return &log;
         if (std::strcmp(id, SL_HOST_CLOCK_ID) == 0) return &clock;
         if (std::strcmp(id, SL_HOST_CACHE_ID) == 0) return &cache;

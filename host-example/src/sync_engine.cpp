@@ -1,5 +1,6 @@
 #include <servicelens/host/sync_engine.hpp>
 
+#include <servicelens/host/caller_history.hpp>
 #include <servicelens/host/incident_json.hpp>
 #include <servicelens/host/logging.hpp>
 #include <servicelens/host/plugin_instances.hpp>
@@ -108,6 +109,7 @@ struct SyncEngine::Pipeline {
     };
     std::vector<Stage<ContextProviderInstance>> context;
     std::vector<Stage<SentimentAnalyzerInstance>> sentiment;
+    std::shared_ptr<CallerHistory> history;
     int workers = 1;
     std::shared_ptr<spdlog::logger> log = logger_for("servicelens.sync");
 };
@@ -117,6 +119,17 @@ SyncEngine::SyncEngine(const config::HostConfig &config, const PluginRegistry &r
     : pipeline_(std::make_unique<Pipeline>()), config_(config), state_(state)
 {
     pipeline_->workers = std::max(1, workers);
+    // What earlier syncs stored is read only if a plugin asks for a caller's history.
+    pipeline_->history = std::make_shared<CallerHistory>([&state](CallerHistory &history) {
+        state.for_each_stored_incident([&](const store::StoredIncident &stored) {
+            try {
+                history.add(incident_from_json(nlohmann::json::parse(stored.json)), false);
+            } catch (const std::exception &) {
+                // A body this host cannot read is left out of the history, not fatal to the sync.
+            }
+        });
+    });
+    environment.history = pipeline_->history;
     std::vector<std::string> used;
     for (const config::PipelineRule &rule : config.pipeline)
         if (rule.on != "schedule")
@@ -234,6 +247,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         };
 
         std::optional<TimeSpentIn> enriching(stats.plugin_seconds);
+        for (const OwnedIncident &incident : incidents) p.history->add(incident);   // callers' history includes this batch
         for (auto &stage : p.context) {
             if (!runs_on_this_connector(stage.name)) continue;
             const auto parts = slices(pointers.size(), p.workers);

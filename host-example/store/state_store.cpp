@@ -283,6 +283,12 @@ void StateStore::finish_run(int64_t run_id, const std::string &status, const std
     q.run();
 }
 
+void StateStore::for_each_stored_incident(const std::function<void(const StoredIncident &)> &visit)
+{
+    Statement incidents = db_.prepare("SELECT connector, id, body FROM incidents ORDER BY key");
+    while (incidents.step()) visit({incidents.text(0), incidents.text(1), incidents.text(2)});
+}
+
 void StateStore::for_each_incident(
     const std::function<void(const StoredIncident &, const std::vector<AttributeRecord> &,
                              const std::vector<SentimentRecord> &)> &visit)

@@ -12,6 +12,7 @@
 #include <servicelens/host_cache.h>
 #include <servicelens/host_progress.h>
 #include <servicelens/host_metrics.h>
+#include <servicelens/host_history.h>
 #include <servicelens/host_http.h>
 #include <servicelens/incident.h>
 #include <servicelens/context.h>

@@ -36,5 +36,13 @@ std::optional<sl_timestamp_t> parse_date(std::string_view text)
     return std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count();
 }
 
+std::string format_utc_time(sl_timestamp_t time)
+{
+    if (time == SL_TIMESTAMP_NONE) return {};
+    const date::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(time)};
+    if (time % 1000 == 0) return date::format("%FT%TZ", std::chrono::time_point_cast<std::chrono::seconds>(at));
+    return date::format("%FT%TZ", at);
+}
+
 } // namespace servicelens::plugin_support
 

@@ -24,14 +24,22 @@ std::string read_text_file(const std::filesystem::path &file)
 void for_each_json_line(const std::filesystem::path &file, const Warn &warn,
                         const std::function<void(const nlohmann::json &object, std::size_t line)> &visit)
 {
-    std::istringstream in(read_text_file(file));
+    for_each_json_line_in(read_text_file(file), file.string(), warn, visit);
+}
+
+void for_each_json_line_in(std::string_view text, const std::string &source_name, const Warn &warn,
+                           const std::function<void(const nlohmann::json &object, std::size_t line)> &visit)
+{
     std::size_t number = 0;
-    for (std::string line; std::getline(in, line);) {
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        const std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
         ++number;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         const auto json = nlohmann::json::parse(line, nullptr, false);
         if (json.is_discarded() || !json.is_object()) {
-            warn(file.string() + ":" + std::to_string(number) + ": not a JSON object; line skipped");
+            warn(source_name + ":" + std::to_string(number) + ": not a JSON object; line skipped");
             continue;
         }
         visit(json, number);

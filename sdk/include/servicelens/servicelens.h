@@ -19,6 +19,7 @@
 #include "host_progress.h"
 #include "host_metrics.h"
 #include "host_http.h"
+#include "host_history.h"
 #include "incident.h"
 #include "context.h"
 #include "sentiment.h"

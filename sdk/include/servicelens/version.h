@@ -11,7 +11,7 @@ extern "C" {
 /* The ABI these headers describe. A plugin records the version it was built
  * against in its entry; the host records its own in every sl_host_t. */
 #define SL_ABI_VERSION_MAJOR 1
-#define SL_ABI_VERSION_MINOR 0
+#define SL_ABI_VERSION_MINOR 1
 #define SL_ABI_VERSION_PATCH 0
 
 typedef struct sl_version {

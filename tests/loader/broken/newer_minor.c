@@ -8,5 +8,5 @@ static void deinit(void) {}
 static const sl_plugin_factory_t *get_factory(const char *id) { (void)id; return NULL; }
 
 SL_PLUGIN_EXPORT const sl_plugin_entry_t servicelens_plugin_entry = {
-    { 1, 1, 0 }, sizeof(sl_plugin_entry_t), init, deinit, get_factory
+    { SL_ABI_VERSION_MAJOR, SL_ABI_VERSION_MINOR + 1, 0 }, sizeof(sl_plugin_entry_t), init, deinit, get_factory
 };

@@ -23,6 +23,8 @@ class logger;
 
 namespace servicelens::host {
 
+class CallerHistory;
+
 // What every instance shares: the clock, the stop flag, progress output.
 struct HostEnvironment {
     // The wall clock plugins see; replace it for tests and replays.
@@ -34,6 +36,9 @@ struct HostEnvironment {
     std::shared_ptr<std::atomic<bool>> stop_requested = std::make_shared<std::atomic<bool>>(false);
     // Most bytes one instance may keep in its cache.
     std::size_t cache_capacity_bytes = 64u << 20;
+    // The desk's memory of callers (servicelens.host-history/1); the
+    // service is offered only when this is set.
+    std::shared_ptr<const CallerHistory> history;
 };
 
 class InstanceServices {

@@ -105,6 +105,9 @@ public:
     int64_t begin_run(const std::string &connector, const std::string &command);
     void finish_run(int64_t run_id, const std::string &status, const std::string &stats_json);
 
+    // Every stored incident, without its results.
+    void for_each_stored_incident(const std::function<void(const StoredIncident &)> &visit);
+
     // Every stored incident with its attributes and sentiment results.
     void for_each_incident(const std::function<void(const StoredIncident &, const std::vector<AttributeRecord> &,
                                                     const std::vector<SentimentRecord> &)> &visit);

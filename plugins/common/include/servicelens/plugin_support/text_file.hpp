@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace servicelens::plugin_support {
 
@@ -20,5 +21,10 @@ std::string read_text_file(const std::filesystem::path &file);
 // and line, and skipped. Blank lines are skipped silently.
 void for_each_json_line(const std::filesystem::path &file, const Warn &warn,
                         const std::function<void(const nlohmann::json &object, std::size_t line)> &visit);
+
+// The same over text already in memory (a download, say); warnings name
+// `source_name` where they would name the file.
+void for_each_json_line_in(std::string_view text, const std::string &source_name, const Warn &warn,
+                           const std::function<void(const nlohmann::json &object, std::size_t line)> &visit);
 
 } // namespace servicelens::plugin_support

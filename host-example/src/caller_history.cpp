@@ -1,0 +1,103 @@
+#include <servicelens/host/caller_history.hpp>
+
+#include <servicelens/host/result_sinks.hpp>
+
+#include <servicelens/cpp/strings.hpp>
+
+#include <algorithm>
+
+namespace servicelens::host {
+
+namespace {
+
+// E-mail addresses compare ignoring case and surrounding space; ids as written.
+std::string caller_key(std::string_view caller)
+{
+    const auto begin = caller.find_first_not_of(" \t");
+    if (begin == std::string_view::npos) return {};
+    caller = caller.substr(begin, caller.find_last_not_of(" \t") - begin + 1);
+    return caller.find('@') == std::string_view::npos ? std::string(caller) : ascii_lower(caller);
+}
+
+} // namespace
+
+CallerHistory::CallerHistory(StoredLoader load_stored) : load_stored_(std::move(load_stored)) {}
+
+uint32_t CallerHistory::intern(const std::string &text)
+{
+    const auto [it, added] = string_index_.emplace(text, static_cast<uint32_t>(strings_.size()));
+    if (added) strings_.push_back(text);
+    return it->second;
+}
+
+void CallerHistory::index(const std::string &key, std::size_t entry)
+{
+    if (key.empty()) return;
+    auto &list = by_caller_[key];
+    if (std::find(list.begin(), list.end(), entry) != list.end()) return;
+    const auto at = std::upper_bound(list.begin(), list.end(), entries_[entry].opened_at,
+                                     [&](sl_timestamp_t t, std::size_t e) { return t < entries_[e].opened_at; });
+    list.insert(at, entry);
+}
+
+void CallerHistory::add(const OwnedIncident &incident, bool replace)
+{
+    const Entry entry{incident.opened_at,
+                      incident.resolved_at,
+                      incident.reopen_count,
+                      incident.escalation_level,
+                      incident.contact_type,
+                      intern(incident.category),
+                      intern(incident.subcategory)};
+    if (const auto known = entry_of_incident_.find(incident.id); known != entry_of_incident_.end()) {
+        if (!replace) return;
+        // Times may have moved: take the entry out of its callers' order first.
+        for (auto &[key, list] : by_caller_) std::erase(list, known->second);
+        entries_[known->second] = entry;
+        index(caller_key(incident.caller_email), known->second);
+        index(caller_key(incident.caller_id), known->second);
+        return;
+    }
+    entries_.push_back(entry);
+    entry_of_incident_.emplace(incident.id, entries_.size() - 1);
+    index(caller_key(incident.caller_email), entries_.size() - 1);
+    index(caller_key(incident.caller_id), entries_.size() - 1);
+}
+
+void CallerHistory::load_stored_once() const
+{
+    std::call_once(stored_loaded_, [this] {
+        // Loading adds to the index; every visit waits here until it is done,
+        // and the engine adds nothing while plugins run.
+        if (load_stored_) load_stored_(const_cast<CallerHistory &>(*this));
+    });
+}
+
+sl_status_t CallerHistory::visit(std::string_view caller, sl_timestamp_t before, uint32_t limit,
+                                 sl_past_incident_visitor_t fn, void *context) const
+{
+    if (!fn || !is_valid_utf8(caller)) return SL_STATUS_INVALID_ARGUMENT;
+    load_stored_once();
+    const auto found = by_caller_.find(caller_key(caller));
+    if (found == by_caller_.end()) return SL_STATUS_OK;
+    const auto &list = found->second;
+    auto end = std::lower_bound(list.begin(), list.end(), before,
+                                [&](std::size_t e, sl_timestamp_t t) { return entries_[e].opened_at < t; });
+    uint32_t visited = 0;
+    for (auto it = end; it != list.begin() && (limit == 0 || visited < limit); ++visited) {
+        const Entry &e = entries_[*--it];
+        sl_past_incident_t past{};
+        past.struct_size = sizeof past;
+        past.contact_type = e.contact_type;
+        past.category = str(strings_[e.category]);
+        past.subcategory = str(strings_[e.subcategory]);
+        past.opened_at = e.opened_at;
+        past.resolved_at = e.resolved_at;
+        past.reopen_count = e.reopen_count;
+        past.escalation_level = e.escalation_level;
+        if (const sl_status_t status = fn(context, &past); status != SL_STATUS_OK) return status;
+    }
+    return SL_STATUS_OK;
+}
+
+} // namespace servicelens::host
