@@ -3,6 +3,7 @@
 #include "test_inputs.hpp"
 
 #include <servicelens/config/schema_check.hpp>
+#include <servicelens/host/caller_history.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
@@ -45,12 +46,26 @@ std::optional<std::string> first_violation(const std::vector<std::string> &viola
     return fmt::format("{} ABI violation(s), first: {}", violations.size(), violations.front());
 }
 
+// The desk's memory the kit's host offers (servicelens.host-history/1): the
+// kit's own typical incidents, so plugins that read history find some.
+std::shared_ptr<const host::CallerHistory> kit_history()
+{
+    static const auto history = [] {
+        auto h = std::make_shared<host::CallerHistory>();
+        const IncidentBatch earlier(2000, Variant::typical);
+        for (const host::OwnedIncident &incident : earlier.incidents()) h->add(incident);
+        return h;
+    }();
+    return history;
+}
+
 host::InstanceSpec spec_for(const PluginDescriptor &d, const KitOptions &o)
 {
     // A frozen clock: the same input must give the same output in every
     // check, also from plugins that compute ages from "now".
     host::HostEnvironment environment;
     environment.now = [] { return sl_timestamp_t{1772442000000}; };   // 2026-03-02T09:00:00Z
+    environment.history = kit_history();
     return {d.id, "conformance-kit", o.config_json, environment};
 }
 

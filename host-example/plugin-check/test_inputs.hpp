@@ -25,6 +25,7 @@ public:
     IncidentBatch(std::size_t count, Variant variant);
     const std::vector<const sl_incident_t *> &pointers() const noexcept { return pointers_; }
     const std::vector<const sl_report_record_t *> &records() const noexcept { return record_ptrs_; }
+    const std::vector<host::OwnedIncident> &incidents() const noexcept { return incidents_; }
 
 private:
     std::vector<host::OwnedIncident> incidents_;

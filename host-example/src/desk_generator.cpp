@@ -179,8 +179,12 @@ OwnedIncident make_incident(Rng &rng, std::size_t n, const Person &caller, const
     x.caller_email = caller.email;
     x.caller_name = caller.name;
     x.location = caller.site;
+    // Skilled people serve themselves (portal, chat); novices pick up the phone.
+    const double portal = std::array<double, 3>{12, 25, 45}[static_cast<std::size_t>(caller.skill)];
+    const double chat = std::array<double, 3>{6, 12, 20}[static_cast<std::size_t>(caller.skill)];
     x.contact_type = static_cast<sl_contact_type_t>(
-        1 + rng.weighted(std::array<double, 7>{30, 25, 25, caller.site == "Zurich HQ" ? 10.0 : 4.0, 12, 1, change ? 8.0 : 2.0}));
+        1 + rng.weighted(std::array<double, 7>{30, 25, portal, caller.site == "Zurich HQ" ? 10.0 : 4.0, chat, 1,
+                                               change ? 8.0 : 2.0}));
     x.impact = change ? 1 + static_cast<int>(rng.below(2)) : 1 + static_cast<int>(rng.weighted(std::array<double, 3>{1, 4, 10}));
     x.urgency = caller.vip ? 1 : 1 + static_cast<int>(rng.weighted(std::array<double, 3>{1, 5, 8}));
     x.priority = std::clamp(x.impact + x.urgency - 1, 1, 5);

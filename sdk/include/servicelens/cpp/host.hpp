@@ -11,6 +11,7 @@
 #include <servicelens/host.h>
 #include <servicelens/host_cache.h>
 #include <servicelens/host_clock.h>
+#include <servicelens/host_history.h>
 #include <servicelens/host_http.h>
 #include <servicelens/host_log.h>
 #include <servicelens/host_metrics.h>
@@ -88,6 +89,8 @@ public:
 
     // The HTTP service, or nullptr when this host offers none.
     const sl_host_http_t *http() const noexcept { return service<sl_host_http_t>(SL_HOST_HTTP_ID); }
+    // The desk's memory of callers (ABI 1.1), or nullptr outside a sync.
+    const sl_host_history_t *history() const noexcept { return service<sl_host_history_t>(SL_HOST_HISTORY_ID); }
 
 private:
     template <class Table>
