@@ -9,6 +9,7 @@
 #include <servicelens/host/plugin_registry.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <memory>
@@ -29,19 +30,36 @@ std::string instance_name(const std::string &plugin_id)
     return plugin_id.substr(plugin_id.rfind('.') + 1);
 }
 
-// servicelens.yaml for the seeded desk: every plugin that runs without
-// configuration, on every change, written back as a work note.
-std::string demo_config(const GlobalOptions &global)
+// The configuration a reference plugin needs to read the files the seed
+// writes beside the desk; "{}" for plugins that need none. Paths are
+// absolute: plugins resolve them against the host's working folder.
+std::string config_for_seeded_desk(const std::string &plugin_id, const std::filesystem::path &out)
+{
+    const auto file = [&](const char *name) { return nlohmann::json(std::filesystem::absolute(out / name).string()).dump(); };
+    if (plugin_id == "org.servicelens.directory") return "{\"file\": " + file("directory.csv") + "}";
+    if (plugin_id == "org.servicelens.assets")
+        return "{\"file\": " + file("assets.csv") + ", \"changes_file\": " + file("changes.csv") + "}";
+    if (plugin_id == "org.servicelens.activity") return "{\"file\": " + file("telemetry.jsonl") + "}";
+    if (plugin_id == "org.servicelens.proximity") return "{\"file\": " + file("sites.json") + "}";
+    return "{}";
+}
+
+// servicelens.yaml for the seeded desk: every plugin that runs on the
+// seeded files or without configuration, on every change, written back as
+// a work note.
+std::string demo_config(const GlobalOptions &global, const std::filesystem::path &out)
 {
     host::PluginRegistry registry(global.load);
     for (const auto &dir : default_plugin_dirs()) registry.scan(dir);
     std::string plugins, enrich, report;
     for (const host::PluginDescriptor *d : registry.descriptors()) {
-        if (!d->config_schema.empty() && !host::check_config_against_schema(d->config_schema, "{}").empty()) {
+        const std::string config = config_for_seeded_desk(d->id, out);
+        if (!d->config_schema.empty() && !host::check_config_against_schema(d->config_schema, config).empty()) {
             fmt::print(stderr, "seed: {} needs a configuration; add it to servicelens.yaml by hand\n", d->id);
             continue;
         }
         plugins += fmt::format("  - name: {}\n    plugin: {}\n", instance_name(d->id), d->id);
+        if (config != "{}") plugins += fmt::format("    config: {}\n", config);
         std::string &list = d->kind == host::PluginKind::report ? report : enrich;
         list += (list.empty() ? "" : ", ") + instance_name(d->id);
     }
@@ -72,7 +90,7 @@ void seed(const SeedOptions &o, const GlobalOptions &global)
     host::write_context_files(desk, o.desk, o.out);
     const auto config = o.out / "servicelens.yaml";
     const bool wrote_config = !std::filesystem::exists(config);
-    if (wrote_config) std::ofstream(config) << demo_config(global);
+    if (wrote_config) std::ofstream(config) << demo_config(global, o.out);
 
     std::size_t resolved = 0, surveyed = 0, comments = 0;
     for (const auto &i : desk.incidents) {
