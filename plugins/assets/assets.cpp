@@ -10,6 +10,8 @@
 #include <servicelens/plugin_support/record_file.hpp>
 #include <servicelens/plugin_support/reloading.hpp>
 #include <servicelens/plugin_support/string_store.hpp>
+#include <servicelens/plugin_support/text_index.hpp>
+#include <servicelens/plugin_support/value_table.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -48,14 +50,15 @@ enum AssetField : std::size_t {
     asset_field_count
 };
 constexpr std::array<std::string_view, asset_field_count> asset_columns = {
-    "asset_id", "owner_email", "type", "model", "os", "os_version", "purchased", "warranty_end", "last_seen", "primary"};
+    "asset_id",   "owner_email", "type",         "model",     "os",
+    "os_version", "purchased",   "warranty_end", "last_seen", "primary"};
 constexpr std::array<std::string_view, 1> asset_required_columns = {"owner_email"};
 
 struct Device {
-    std::string_view model, os, os_version;
+    ps::ValueTable::Id model = ps::ValueTable::empty, os = ps::ValueTable::empty, os_version = ps::ValueTable::empty;
     sl_timestamp_t purchased = SL_TIMESTAMP_NONE;
     sl_timestamp_t warranty_end = SL_TIMESTAMP_NONE;
-    sl_timestamp_t warranty_expires = SL_TIMESTAMP_NONE;   // the first moment it no longer covers
+    sl_timestamp_t warranty_expires = SL_TIMESTAMP_NONE; // the first moment it no longer covers
     sl_timestamp_t last_seen = SL_TIMESTAMP_NONE;
     bool flagged_primary = false;
 };
@@ -67,10 +70,12 @@ struct Owner {
     std::uint32_t assets = 0;
 };
 
-// One loaded asset export, immutable once built. Views point into `text`.
+// One loaded asset export, immutable once built.
 struct AssetIndex {
-    ps::StringStore text;
-    std::unordered_map<std::string_view, Owner> by_owner;   // owner e-mail in lookup_key form
+    ps::StringStore text;  // the owners' e-mail addresses, by_owner's keys
+    ps::ValueTable values; // models, OS names and versions
+    std::vector<Owner> owners;
+    ps::TextIndex by_owner; // owner e-mail in lookup_key form -> owners
     std::string source;
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
 };
@@ -114,24 +119,29 @@ public:
         if (!device) return;
         const std::string_view asset = ps::trim(f[asset_id]);
         if (!asset.empty()) {
-            const auto [first, inserted] = asset_lines_.emplace(std::string(asset), row.line);
-            if (!inserted)
+            if (const auto first = asset_ids_.find(asset))
                 return warn_(at(row.line) + "asset_id \"" + std::string(asset) + "\" is already on line " +
-                             std::to_string(first->second) + "; the first row wins and this one is skipped");
+                             std::to_string(*first) + "; the first row wins and this one is skipped");
+            asset_ids_.insert(asset_id_text_.keep(asset), static_cast<std::uint32_t>(row.line));
         }
         const std::string owner_key = ps::lookup_key(f[asset_owner_email]);
         if (owner_key.empty()) {
-            ++unowned_;   // in stock or retired: nobody to tell about
+            ++unowned_; // in stock or retired: nobody to tell about
             return;
         }
         AssetIndex &index = index_;
-        const auto found = index.by_owner.find(owner_key);
-        Owner &owner = found != index.by_owner.end() ? found->second
-                                                     : index.by_owner[index.text.keep(owner_key)];
+        const auto known = index.by_owner.find(owner_key);
+        if (!known) index.by_owner.insert(index.text.keep(owner_key), static_cast<std::uint32_t>(index.owners.size()));
+        Owner &owner = known ? index.owners[*known] : index.owners.emplace_back();
         if (owner.assets++ == 0 || answers_before(*device, owner.primary)) owner.primary = *device;
     }
 
-    AssetIndex finish() && { return std::move(index_); }
+    AssetIndex finish() &&
+    {
+        index_.owners.shrink_to_fit();
+        index_.by_owner.shrink_to_fit();
+        return std::move(index_);
+    }
     std::size_t unowned() const noexcept { return unowned_; }
 
 private:
@@ -157,9 +167,9 @@ private:
             return std::nullopt;
         }
         Device device;
-        device.model = index_.text.intern(ps::trim(f[asset_model]));
-        device.os = index_.text.intern(ps::trim(f[asset_os]));
-        device.os_version = index_.text.intern(ps::trim(f[asset_os_version]));
+        device.model = index_.values.add(ps::trim(f[asset_model]));
+        device.os = index_.values.add(ps::trim(f[asset_os]));
+        device.os_version = index_.values.add(ps::trim(f[asset_os_version]));
         device.purchased = times[0]->at;
         device.warranty_end = times[1]->at;
         // A warranty that ends on a day still covers that whole day.
@@ -172,7 +182,8 @@ private:
     std::string source_name_;
     const ps::Warn &warn_;
     AssetIndex index_;
-    std::unordered_map<std::string, std::size_t> asset_lines_;   // asset_id -> its first line
+    ps::StringStore asset_id_text_; // the asset ids seen, until finish()
+    ps::TextIndex asset_ids_;       // asset_id -> the line it was first on
     std::size_t unowned_ = 0;
 };
 
@@ -183,11 +194,11 @@ constexpr std::array<std::string_view, 2> change_required_columns = {"ci", "impl
 
 struct Change {
     sl_timestamp_t implemented_at = SL_TIMESTAMP_NONE;
-    std::string json;   // {"number", "implemented_at", "description"}, ready to list
+    std::string json; // {"number", "implemented_at", "description"}, ready to list
 };
 
 struct ChangeIndex {
-    std::unordered_map<std::string, std::vector<Change>> by_ci;   // ci in lookup_key form; newest first
+    std::unordered_map<std::string, std::vector<Change>> by_ci; // ci in lookup_key form; newest first
     std::string source;
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
 };
@@ -195,13 +206,13 @@ struct ChangeIndex {
 ChangeIndex load_changes(const std::filesystem::path &file, const ps::Warn &warn, const servicelens::Host &host)
 {
     ChangeIndex index;
-    index.observed_at = ps::modification_time(file);   // before reading: the data is at least this new
+    index.observed_at = ps::modification_time(file); // before reading: the data is at least this new
     const std::string name = file.string();
     const auto format = ps::record_format_of(file.filename().string()).value_or(ps::RecordFormat::csv);
     std::size_t count = 0;
     ps::for_each_record(file, format, change_columns, change_required_columns, warn, [&](const ps::Record &row) {
         const std::string ci = ps::lookup_key(row.fields[1]);
-        if (ci.empty()) return;   // a change on no CI concerns no incident's CI
+        if (ci.empty()) return; // a change on no CI concerns no incident's CI
         const std::string_view when = ps::trim(row.fields[2]);
         const auto implemented_at = ps::parse_utc_time(when);
         if (!implemented_at)
@@ -275,7 +286,8 @@ Settings read_settings(std::string_view config_json)
     if (settings.file.has_value() == settings.url.has_value())
         throw servicelens::invalid_argument(
             "set exactly one of \"file\" (the asset export's path) and \"url\" (where to fetch it)");
-    settings.format = read_format(config, settings.file ? settings.file->filename().string() : url_file_name(*settings.url));
+    settings.format =
+        read_format(config, settings.file ? settings.file->filename().string() : url_file_name(*settings.url));
     settings.changes_file = optional_text(config, "changes_file");
     if (const auto days = config.find("change_window_days"); days != config.end()) {
         if (!days->is_number_integer() || days->get<std::int64_t>() < 1 || days->get<std::int64_t>() > 3650)
@@ -291,7 +303,8 @@ std::string fetch_export(const servicelens::Host &host, const std::string &url)
 {
     const sl_host_http_t *http = host.http();
     if (!http)
-        throw servicelens::invalid_argument("\"url\": " + url + ": this host offers no HTTP service (" SL_HOST_HTTP_ID
+        throw servicelens::invalid_argument("\"url\": " + url +
+                                            ": this host offers no HTTP service (" SL_HOST_HTTP_ID
                                             "), so the asset export cannot be fetched; download it and set \"file\" "
                                             "to its path instead");
     sl_http_request_t request{};
@@ -329,7 +342,7 @@ AssetIndex load_assets(const Settings &settings, const ps::Warn &warn, const ser
     const auto add = [&](const ps::Record &row) { builder.add(row); };
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
     if (settings.file) {
-        observed_at = ps::modification_time(*settings.file);   // before reading: the data is at least this new
+        observed_at = ps::modification_time(*settings.file); // before reading: the data is at least this new
         ps::for_each_record(*settings.file, settings.format, asset_columns, asset_required_columns, warn, add);
     } else {
         observed_at = host.now();
@@ -341,7 +354,7 @@ AssetIndex load_assets(const Settings &settings, const ps::Warn &warn, const ser
     index.observed_at = observed_at;
     index.source = "assets:" + servicelens::utf8::sanitize(settings.file ? settings.file->filename().string()
                                                                          : url_file_name(*settings.url));
-    host.info("loaded the assets of " + std::to_string(index.by_owner.size()) + " owners from " + name +
+    host.info("loaded the assets of " + std::to_string(index.owners.size()) + " owners from " + name +
               (unowned ? " (" + std::to_string(unowned) + " assets have no owner)" : std::string()));
     return index;
 }
@@ -356,8 +369,9 @@ const Owner *find_owner(const AssetIndex &index, std::string_view email)
 {
     email = ps::trim(email);
     if (email.empty()) return nullptr;
-    const auto found = ps::is_lookup_key(email) ? index.by_owner.find(email) : index.by_owner.find(ps::lookup_key(email));
-    return found == index.by_owner.end() ? nullptr : &found->second;
+    const auto found =
+        ps::is_lookup_key(email) ? index.by_owner.find(email) : index.by_owner.find(ps::lookup_key(email));
+    return found ? &index.owners[*found] : nullptr;
 }
 
 // `at` is when the incident was opened (else now): age and warranty are as of then.
@@ -365,12 +379,15 @@ void emit_devices(const AssetIndex &index, const Owner &owner, std::size_t incid
                   servicelens::AttributeSink &sink)
 {
     const Device &d = owner.primary;
-    const servicelens::Provenance device_seen{
-        d.flagged_primary || owner.assets == 1 ? 1.0 : guessed_primary_confidence, index.source,
-        d.last_seen != SL_TIMESTAMP_NONE ? d.last_seen : index.observed_at};
-    if (!d.model.empty()) sink.text(incident, "device.primary.model", d.model, device_seen);
-    if (!d.os.empty()) sink.text(incident, "device.primary.os", d.os, device_seen);
-    if (!d.os_version.empty()) sink.text(incident, "device.primary.os_version", d.os_version, device_seen);
+    const servicelens::Provenance device_seen{d.flagged_primary || owner.assets == 1 ? 1.0 : guessed_primary_confidence,
+                                              index.source,
+                                              d.last_seen != SL_TIMESTAMP_NONE ? d.last_seen : index.observed_at};
+    const auto text = [&](std::string_view key, ps::ValueTable::Id value) {
+        if (value != ps::ValueTable::empty) sink.text(incident, key, index.values[value], device_seen);
+    };
+    text("device.primary.model", d.model);
+    text("device.primary.os", d.os);
+    text("device.primary.os_version", d.os_version);
     // A device bought after the incident opened has no age at that time.
     if (d.purchased != SL_TIMESTAMP_NONE && d.purchased <= at)
         sink.integer(incident, "device.primary.age_days", (at - d.purchased) / day_ms, device_seen);
@@ -390,11 +407,11 @@ void emit_recent_changes(const ChangeIndex &index, std::string_view ci, sl_times
     const auto found = index.by_ci.find(ps::lookup_key(ci));
     if (found == index.by_ci.end()) return;
     const std::vector<Change> &changes = found->second;
-    auto change = std::partition_point(changes.begin(), changes.end(),
-                                       [at](const Change &c) { return c.implemented_at > at; });
+    auto change =
+        std::partition_point(changes.begin(), changes.end(), [at](const Change &c) { return c.implemented_at > at; });
     std::string list;
-    for (std::size_t listed = 0; change != changes.end() && change->implemented_at >= at - window &&
-                                 listed < max_listed_changes;
+    for (std::size_t listed = 0;
+         change != changes.end() && change->implemented_at >= at - window && listed < max_listed_changes;
          ++change, ++listed)
         list += (list.empty() ? "[" : ",") + change->json;
     if (list.empty()) return;
@@ -461,10 +478,10 @@ private:
     {
         const servicelens::Host host = host_;
         try {
-            return std::make_unique<ps::Reloading<Data>>(
-                std::move(files), std::move(load), [host](const std::string &message) { host.warn(message); });
+            return std::make_unique<ps::Reloading<Data>>(std::move(files), std::move(load),
+                                                         [host](const std::string &message) { host.warn(message); });
         } catch (const servicelens::Error &) {
-            throw;   // already says what went wrong, with its status (a failed download)
+            throw; // already says what went wrong, with its status (a failed download)
         } catch (const std::runtime_error &e) {
             throw servicelens::invalid_argument(e.what());
         }
@@ -483,10 +500,10 @@ private:
     std::unique_ptr<ps::Reloading<ChangeIndex>> open_changes() const
     {
         if (!settings_.changes_file) return nullptr;
-        return open<ChangeIndex>({*settings_.changes_file}, [file = *settings_.changes_file,
-                                                             host = host_](const ps::Warn &warn) {
-            return load_changes(file, warn, host);
-        });
+        return open<ChangeIndex>({*settings_.changes_file},
+                                 [file = *settings_.changes_file, host = host_](const ps::Warn &warn) {
+                                     return load_changes(file, warn, host);
+                                 });
     }
 
     servicelens::Host host_;

@@ -5,12 +5,15 @@
 #include "ldif.hpp"
 
 #include <servicelens/cpp/plugin.hpp>
+#include <servicelens/plugin_support/csv_file.hpp>
 #include <servicelens/plugin_support/field_values.hpp>
 #include <servicelens/plugin_support/file_time.hpp>
 #include <servicelens/plugin_support/record_file.hpp>
 #include <servicelens/plugin_support/reloading.hpp>
 #include <servicelens/plugin_support/string_store.hpp>
 #include <servicelens/plugin_support/text_file.hpp>
+#include <servicelens/plugin_support/text_index.hpp>
+#include <servicelens/plugin_support/value_table.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -23,8 +26,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -91,6 +92,24 @@ std::array<std::string, field_count> fields_of(const LdifEntry &entry)
     return fields;
 }
 
+// Directories export more than people: organisational units, groups,
+// computers. An entry is a person when its objectClass says so (person,
+// organizationalPerson, inetOrgPerson, or Active Directory's user, but not
+// its computer), or when it has no objectClass at all.
+bool is_person(const LdifEntry &entry)
+{
+    bool classified = false, person = false;
+    for (const auto &[attribute, value] : entry.attributes) {
+        if (attribute != "objectclass") continue;
+        classified = true;
+        const std::string object_class = ps::lookup_key(value);
+        if (object_class == "computer") return false;
+        person = person || object_class == "person" || object_class == "organizationalperson" ||
+                 object_class == "inetorgperson" || object_class == "user";
+    }
+    return person || !classified;
+}
+
 // A DN in the form two spellings of the same DN share: lower-case, no
 // spaces around the separators ("CN=Ana Silva, OU=People" and
 // "cn=ana silva,ou=people" are one entry).
@@ -102,34 +121,38 @@ std::string normalized_dn(std::string_view dn)
         if (c == ' ' && !out.empty() && separator(out.back())) continue;
         if (separator(c))
             while (!out.empty() && out.back() == ' ') out.pop_back();
-        out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        out += c;
     }
-    return out;
+    return servicelens::ascii_lower(out);
 }
 
+// Rationale: what many people share is a 4-byte number into the
+// directory's value table, which keeps 200,000 people in tens of megabytes.
 struct Person {
-    std::size_t line = 0;
-    std::string_view id, email, name, department, title, manager, cost_centre, site, language, working_hours;
+    std::string_view id, email, name;
+    ps::ValueTable::Id department, title, manager, cost_centre, site, language, working_hours;
     std::optional<bool> vip;
 };
 
-using Index = std::unordered_map<std::string_view, std::uint32_t>;
+// by_name's value for a name more than one person has.
+constexpr std::uint32_t shared_name = UINT32_MAX;
 
 // One loaded export, immutable once built and shared by every enrich call.
 // The views in `people` and the indexes' keys point into `text`.
 struct Directory {
-    ps::StringStore text;
+    ps::StringStore text;  // what each person has alone: id, email, name
+    ps::ValueTable values; // what people share: departments, sites, managers...
     std::vector<Person> people;
-    Index by_email;   // in lookup_key form
-    Index by_id;
-    Index by_name;    // only names that one person alone has
+    ps::TextIndex by_email; // in lookup_key form
+    ps::TextIndex by_id;
+    ps::TextIndex by_name; // shared_name for names several people have
     std::string source;
     sl_timestamp_t modified_at = SL_TIMESTAMP_NONE;
     std::size_t shared_names = 0;
 };
 
-// Builds a Directory row by row: skips malformed and duplicate rows, and
-// once every row is in, resolves managers and drops ambiguous names.
+// Builds a Directory row by row: skips malformed and duplicate rows and
+// marks names several people share; once every row is in, resolves managers.
 class DirectoryBuilder {
 public:
     DirectoryBuilder(std::string file_name, const ps::Warn &warn) : file_name_(std::move(file_name)), warn_(warn) {}
@@ -149,26 +172,31 @@ public:
         if (is_duplicate(line, email, id, dn_key)) return;
 
         Directory &d = directory_;
-        const auto kept = [&](Field f) { return d.text.intern(ps::trim(fields[f])); };
-        Person &person = d.people.emplace_back(Person{line, d.text.keep(id), d.text.keep(email), d.text.keep(name),
-                                                      kept(field_department), kept(field_title), {},
-                                                      kept(field_cost_centre), kept(field_site), kept(field_language),
-                                                      kept(field_working_hours), vip});
-        manager_references_.push_back(kept(field_manager));
+        const auto shared = [&](Field f) { return d.values.add(ps::trim(fields[f])); };
+        Person &person = d.people.emplace_back(
+            Person{d.text.keep(id), d.text.keep(email), d.text.keep(name), shared(field_department),
+                   shared(field_title), shared(field_manager), shared(field_cost_centre), shared(field_site),
+                   shared(field_language), shared(field_working_hours), vip});
+        lines_.push_back(line);
         const auto index = static_cast<std::uint32_t>(d.people.size() - 1);
-        if (!person.email.empty()) d.by_email.emplace(person.email, index);
-        if (!person.id.empty()) d.by_id.emplace(person.id, index);
-        if (!dn_key.empty()) by_dn_.emplace(dn_key, index);
-        if (!person.name.empty() && !d.by_name.emplace(person.name, index).second) shared_names_.insert(person.name);
+        if (!person.email.empty()) d.by_email.insert(person.email, index);
+        if (!person.id.empty()) d.by_id.insert(person.id, index);
+        if (!dn_key.empty()) by_dn_.insert(dn_text_.keep(dn_key), index);
+        if (person.name.empty()) return;
+        if (const auto other = d.by_name.insert(person.name, index); other && *other != shared_name) {
+            d.by_name.set(person.name, shared_name);
+            ++d.shared_names;
+        }
     }
 
     Directory finish() &&
     {
         Directory &d = directory_;
-        for (std::size_t i = 0; i < d.people.size(); ++i) d.people[i].manager = manager_name(manager_references_[i]);
-        // Two people with one name: a caller known only by it could be either.
-        for (const std::string_view name : shared_names_) d.by_name.erase(name);
-        d.shared_names = shared_names_.size();
+        for (Person &person : d.people) person.manager = manager_name(person.manager);
+        d.people.shrink_to_fit();
+        d.by_email.shrink_to_fit();
+        d.by_id.shrink_to_fit();
+        d.by_name.shrink_to_fit();
         return std::move(directory_);
     }
 
@@ -178,21 +206,19 @@ private:
     // Of two rows for one person, the first in the file wins.
     bool is_duplicate(std::size_t line, std::string_view email, std::string_view id, const std::string &dn_key) const
     {
-        const auto earlier = [&](const Index &index, std::string_view key) -> std::optional<std::size_t> {
-            const auto found = key.empty() ? index.end() : index.find(key);
-            if (found == index.end()) return std::nullopt;
-            return directory_.people[found->second].line;
+        const auto earlier = [&](const ps::TextIndex &index, std::string_view key) -> std::optional<std::size_t> {
+            const auto found = key.empty() ? std::nullopt : index.find(key);
+            if (!found) return std::nullopt;
+            return lines_[*found];
         };
         std::optional<std::size_t> first;
         std::string what;
-        if ((first = earlier(directory_.by_email, email))) {
+        if ((first = earlier(directory_.by_email, email)))
             what = "email \"" + std::string(email) + "\"";
-        } else if ((first = earlier(directory_.by_id, id))) {
+        else if ((first = earlier(directory_.by_id, id)))
             what = "id \"" + std::string(id) + "\"";
-        } else if (const auto found = dn_key.empty() ? by_dn_.end() : by_dn_.find(dn_key); found != by_dn_.end()) {
-            first = directory_.people[found->second].line;
+        else if ((first = earlier(by_dn_, dn_key)))
             what = "dn \"" + dn_key + "\"";
-        }
         if (!first) return false;
         warn_(at(line) + what + " is already on line " + std::to_string(*first) +
               "; the first row wins and this one is skipped");
@@ -201,25 +227,25 @@ private:
 
     // The name of the person `reference` names (by DN, id or e-mail), or
     // the reference itself when that person is not in the file.
-    std::string_view manager_name(std::string_view reference) const
+    ps::ValueTable::Id manager_name(ps::ValueTable::Id reference)
     {
-        if (reference.empty()) return {};
-        const Directory &d = directory_;
+        if (reference == ps::ValueTable::empty) return reference;
+        Directory &d = directory_;
+        const std::string_view text = d.values[reference];
         std::optional<std::uint32_t> manager;
-        if (const auto found = by_dn_.find(normalized_dn(reference)); found != by_dn_.end()) manager = found->second;
-        if (const auto found = d.by_id.find(reference); !manager && found != d.by_id.end()) manager = found->second;
-        if (const auto found = d.by_email.find(ps::lookup_key(reference)); !manager && found != d.by_email.end())
-            manager = found->second;
-        if (manager && !d.people[*manager].name.empty()) return d.people[*manager].name;
+        if (by_dn_.size() > 0) manager = by_dn_.find(normalized_dn(text));
+        if (!manager) manager = d.by_id.find(text);
+        if (!manager) manager = d.by_email.find(ps::lookup_key(text));
+        if (manager && !d.people[*manager].name.empty()) return d.values.add(d.people[*manager].name);
         return reference;
     }
 
     std::string file_name_;
     const ps::Warn &warn_;
     Directory directory_;
-    std::vector<std::string_view> manager_references_;   // per person, as the file spells it
-    std::unordered_map<std::string, std::uint32_t> by_dn_;
-    std::unordered_set<std::string_view> shared_names_;
+    std::vector<std::size_t> lines_; // per person: where the row is, for warnings
+    ps::StringStore dn_text_;        // LDIF: the DNs other entries' manager values name, until finish()
+    ps::TextIndex by_dn_;
 };
 
 enum class DirectoryFormat { csv, json_lines, ldif };
@@ -269,25 +295,38 @@ Settings read_settings(std::string_view config_json)
     return settings;
 }
 
-void read_rows(const Settings &settings, DirectoryBuilder &builder, const ps::Warn &warn)
+// Returns how many entries were passed over for not being people (LDIF).
+std::size_t read_rows(const Settings &settings, DirectoryBuilder &builder, const ps::Warn &warn)
 {
     const std::string name = settings.file.string();
+    const std::string text = ps::read_text_file(settings.file);
     if (settings.format == DirectoryFormat::ldif) {
-        servicelens::directory::for_each_ldif_entry(
-            ps::read_text_file(settings.file), name, warn,
-            [&](const LdifEntry &entry) { builder.add(entry.line, fields_of(entry), entry.dn); });
-        return;
+        std::size_t not_people = 0;
+        servicelens::directory::for_each_ldif_entry(text, name, warn, [&](const LdifEntry &entry) {
+            if (is_person(entry))
+                builder.add(entry.line, fields_of(entry), entry.dn);
+            else
+                ++not_people;
+        });
+        return not_people;
     }
     const auto format = settings.format == DirectoryFormat::csv ? ps::RecordFormat::csv : ps::RecordFormat::json_lines;
-    const std::vector<bool> present = ps::for_each_record(
-        settings.file, format, field_names, {}, warn, [&](const ps::Record &row) {
+    const auto no_key = [&](std::string_view what) {
+        return std::runtime_error(name + ": no id, email or name " + std::string(what) +
+                                  ", so no caller can be matched (expected: id,email,name,department,title,manager,"
+                                  "cost_centre,vip,site,language,working_hours)");
+    };
+    // Checked before the rows, so a wrong file fails at once instead of warning about every row.
+    if (format == ps::RecordFormat::csv) {
+        const ps::CsvReader csv(text, name, warn);
+        if (!csv.column("id") && !csv.column("email") && !csv.column("name")) throw no_key("column");
+    }
+    const std::vector<bool> present =
+        ps::for_each_record_in(text, name, format, field_names, {}, warn, [&](const ps::Record &row) {
             builder.add(row.line, std::span<const std::string, field_count>(row.fields.data(), field_count));
         });
-    if (!present[field_id] && !present[field_email] && !present[field_name])
-        throw std::runtime_error(name + ": no id, email or name " +
-                                 (format == ps::RecordFormat::csv ? "column" : "key") +
-                                 ", so no caller can be matched (expected: id,email,name,department,title,manager,"
-                                 "cost_centre,vip,site,language,working_hours)");
+    if (!present[field_id] && !present[field_email] && !present[field_name]) throw no_key("key");
+    return 0;
 }
 
 Directory load_directory(const Settings &settings, const ps::Warn &warn, const servicelens::Host &host)
@@ -295,11 +334,12 @@ Directory load_directory(const Settings &settings, const ps::Warn &warn, const s
     // Taken before reading: the data is at least as new as this.
     const sl_timestamp_t modified_at = ps::modification_time(settings.file);
     DirectoryBuilder builder(settings.file.string(), warn);
-    read_rows(settings, builder, warn);
+    const std::size_t not_people = read_rows(settings, builder, warn);
     Directory directory = std::move(builder).finish();
     directory.source = "directory:" + servicelens::utf8::sanitize(settings.file.filename().string());
     directory.modified_at = modified_at;
-    host.info("loaded " + std::to_string(directory.people.size()) + " people from " + settings.file.string());
+    host.info("loaded " + std::to_string(directory.people.size()) + " people from " + settings.file.string() +
+              (not_people ? " (passed over " + std::to_string(not_people) + " entries that are not people)" : ""));
     if (directory.shared_names > 0)
         host.info(std::to_string(directory.shared_names) +
                   " names belong to more than one person; a caller known only by such a name is not matched");
@@ -318,30 +358,30 @@ struct Match {
     double confidence;
 };
 
-const Person *find(const Directory &directory, const Index &index, std::string_view key)
+const Person *find(const Directory &directory, const ps::TextIndex &index, std::string_view key)
 {
     if (key.empty()) return nullptr;
     const auto found = index.find(key);
-    return found == index.end() ? nullptr : &directory.people[found->second];
+    return !found || *found == shared_name ? nullptr : &directory.people[*found];
 }
 
 // By e-mail (ignoring case and surrounding space), else by id, else by name.
 std::optional<Match> find_caller(const Directory &d, const servicelens::Incident &incident)
 {
     const std::string_view email = ps::trim(incident.caller_email());
-    const Person *person = ps::is_lookup_key(email) ? find(d, d.by_email, email)
-                                                    : find(d, d.by_email, ps::lookup_key(email));
+    const Person *person =
+        ps::is_lookup_key(email) ? find(d, d.by_email, email) : find(d, d.by_email, ps::lookup_key(email));
     if (person) return Match{person, key_match_confidence};
     if ((person = find(d, d.by_id, ps::trim(incident.caller_id())))) return Match{person, key_match_confidence};
     if ((person = find(d, d.by_name, ps::trim(incident.caller_name())))) return Match{person, name_match_confidence};
     return std::nullopt;
 }
 
-void emit_person(const Person &person, std::size_t incident, const servicelens::Provenance &from,
-                 servicelens::AttributeSink &sink)
+void emit_person(const Directory &directory, const Person &person, std::size_t incident,
+                 const servicelens::Provenance &from, servicelens::AttributeSink &sink)
 {
-    const auto text = [&](std::string_view key, std::string_view value) {
-        if (!value.empty()) sink.text(incident, key, value, from);
+    const auto text = [&](std::string_view key, ps::ValueTable::Id value) {
+        if (value != ps::ValueTable::empty) sink.text(incident, key, directory.values[value], from);
     };
     text("caller.department", person.department);
     text("caller.title", person.title);
@@ -389,9 +429,9 @@ public:
         const std::shared_ptr<const Directory> directory = directory_->current();
         for (const servicelens::Incident incident : incidents) {
             const auto match = find_caller(*directory, incident);
-            if (!match) continue;   // an unknown caller: nothing to say
+            if (!match) continue; // an unknown caller: nothing to say
             const servicelens::Provenance from{match->confidence, directory->source, directory->modified_at};
-            emit_person(*match->person, incident.index(), from, sink);
+            emit_person(*directory, *match->person, incident.index(), from, sink);
         }
     }
 

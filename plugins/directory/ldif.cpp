@@ -58,6 +58,12 @@ struct ParsedLine {
     std::optional<std::string> value; // nullopt: given by URL, not supported
 };
 
+// "people.ldif:12: ", where a message about line 12 starts.
+std::string at(const std::string &source_name, std::size_t line)
+{
+    return source_name + ":" + std::to_string(line) + ": ";
+}
+
 // "name: value", "name:: base64" or "name:< url"; an error message otherwise.
 std::variant<ParsedLine, std::string> parse_line(std::string_view line)
 {
@@ -72,6 +78,7 @@ std::variant<ParsedLine, std::string> parse_line(std::string_view line)
     if (kind == ':' || kind == '<') rest.remove_prefix(1);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     if (kind == ':') {
+        while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
         parsed.value = decode_base64(rest);
         if (!parsed.value) return "the base64 value of \"" + parsed.name + "\" is not valid base64";
     } else if (kind != '<') {
@@ -82,26 +89,24 @@ std::variant<ParsedLine, std::string> parse_line(std::string_view line)
 
 // The entry a record describes, or why it is skipped.
 std::variant<LdifEntry, std::string> read_entry(const std::vector<LogicalLine> &record, const std::string &source_name,
-                                               const plugin_support::Warn &warn)
+                                                const plugin_support::Warn &warn)
 {
     LdifEntry entry;
     entry.line = record.front().number;
     for (const LogicalLine &line : record) {
         auto parsed = parse_line(line.text);
         if (auto *problem = std::get_if<std::string>(&parsed))
-            return source_name + ":" + std::to_string(line.number) + ": " + *problem + "; entry skipped";
+            return at(source_name, line.number) + *problem + "; entry skipped";
         auto &attribute = std::get<ParsedLine>(parsed);
         const bool first = &line == &record.front();
         if (first != (attribute.name == "dn"))
-            return source_name + ":" + std::to_string(line.number) + ": an entry starts with its \"dn:\" line, and " +
-                   "has only one; entry skipped";
+            return at(source_name, line.number) +
+                   "an entry starts with its \"dn:\" line, and has only one; entry skipped";
         if (attribute.name == "changetype")
-            return source_name + ":" + std::to_string(line.number) +
-                   ": a change record (changetype), not an entry; skipped";
-        if (!attribute.value && first)
-            return source_name + ":" + std::to_string(line.number) + ": a dn given by URL; entry skipped";
+            return at(source_name, line.number) + "a change record (changetype), not an entry; skipped";
+        if (!attribute.value && first) return at(source_name, line.number) + "a dn given by URL; entry skipped";
         if (!attribute.value) {
-            warn(source_name + ":" + std::to_string(line.number) + ": values by URL (\"" + attribute.name +
+            warn(at(source_name, line.number) + "values by URL (\"" + attribute.name +
                  ":<\") are not read; attribute left out");
             continue;
         }
@@ -113,7 +118,10 @@ std::variant<LdifEntry, std::string> read_entry(const std::vector<LogicalLine> &
     return entry;
 }
 
-bool is_version_line(const LogicalLine &line) { return line.text.rfind("version:", 0) == 0; }
+bool is_version_line(const LogicalLine &line)
+{
+    return line.text.rfind("version:", 0) == 0;
+}
 
 } // namespace
 
@@ -127,7 +135,7 @@ const std::string *LdifEntry::first(std::string_view name) const noexcept
 void for_each_ldif_entry(std::string_view text, const std::string &source_name, const plugin_support::Warn &warn,
                          const std::function<void(const LdifEntry &)> &visit)
 {
-    std::vector<LogicalLine> record;   // the one being read: records are handled one at a time
+    std::vector<LogicalLine> record; // the one being read: records are handled one at a time
     bool first_record = true;
     const auto finish_record = [&] {
         // "version: 1" may open the file, alone or right above the first dn.
@@ -156,7 +164,7 @@ void for_each_ldif_entry(std::string_view text, const std::string &source_name, 
         } else if (line.front() == ' ') {
             if (in_comment) continue;
             if (record.empty())
-                warn(source_name + ":" + std::to_string(number) + ": a folded line continues nothing; line skipped");
+                warn(at(source_name, number) + "a folded line continues nothing; line skipped");
             else
                 record.back().text.append(line.substr(1));
         } else if (line.front() == '#') {

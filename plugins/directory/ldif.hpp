@@ -19,7 +19,7 @@
 namespace servicelens::directory {
 
 struct LdifEntry {
-    std::size_t line = 0;   // the line of its dn
+    std::size_t line = 0; // the line of its dn
     std::string dn;
     // In file order; names lower-cased, options such as ";lang-de" dropped.
     std::vector<std::pair<std::string, std::string>> attributes;
@@ -33,7 +33,7 @@ struct LdifEntry {
 // source_name:line and skipped, as are change records (changetype), which
 // describe edits, not people. Values given by URL ("name:< file:///...")
 // are warned and left out; the rest of their entry is kept.
-void for_each_ldif_entry(std::string_view text, const std::string &source_name,
-                         const plugin_support::Warn &warn, const std::function<void(const LdifEntry &)> &visit);
+void for_each_ldif_entry(std::string_view text, const std::string &source_name, const plugin_support::Warn &warn,
+                         const std::function<void(const LdifEntry &)> &visit);
 
 } // namespace servicelens::directory

@@ -6,6 +6,7 @@
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
+#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER // shows the attribute maps that differ
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,10 @@ using namespace servicelens;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
-fs::path data_file(const std::string &name) { return fs::path(SL_TEST_PLUGIN_DATA) / "directory" / name; }
+fs::path data_file(const std::string &name)
+{
+    return fs::path(SL_TEST_PLUGIN_DATA) / "directory" / name;
+}
 
 const host::PluginLibrary &directory_library()
 {
@@ -118,14 +122,10 @@ void write_file(const fs::path &file, const std::string &text)
 }
 
 const std::map<std::string, std::string> ana_silva = {
-    {"caller.department", "Finance"},
-    {"caller.title", "Controller"},
-    {"caller.manager", "Carla Rossi"},
-    {"caller.cost_centre", "CC-1001"},
-    {"caller.vip", "false"},
-    {"caller.site", "Zurich HQ"},
-    {"caller.language", "de"},
-    {"caller.working_hours", "08:00-17:00 Europe/Zurich"},
+    {"caller.department", "Finance"},  {"caller.title", "Controller"},
+    {"caller.manager", "Carla Rossi"}, {"caller.cost_centre", "CC-1001"},
+    {"caller.vip", "false"},           {"caller.site", "Zurich HQ"},
+    {"caller.language", "de"},         {"caller.working_hours", "08:00-17:00 Europe/Zurich"},
 };
 
 } // namespace
@@ -149,9 +149,9 @@ TEST_CASE("directory: the manager is named when in the file and given as the fil
 {
     auto directory = make_directory("directory-managers", config_for(data_file("directory.csv")));
     // Ben's manager is given by e-mail, Dev's by an id the file lacks, Carla has none.
-    const auto found = enrich(*directory, {{"ben.okafor@example.com", "", ""},
-                                           {"dev.patel@example.com", "", ""},
-                                           {"carla.rossi@example.com", "", ""}});
+    const auto found = enrich(
+        *directory,
+        {{"ben.okafor@example.com", "", ""}, {"dev.patel@example.com", "", ""}, {"carla.rossi@example.com", "", ""}});
     CHECK(values(found[0]).at("caller.manager") == "Carla Rossi");
     CHECK(values(found[0]).at("caller.title") == "Engineer, Platform");
     CHECK(values(found[0]).at("caller.vip") == "true");
@@ -165,20 +165,20 @@ TEST_CASE("directory: without an email match the id then the exact name is match
 {
     auto directory = make_directory("directory-fallbacks", config_for(data_file("directory.csv")));
     const auto found = enrich(*directory, {
-                                              {"ghost@example.com", "u4", "Ana Silva"},   // the id wins over the name
+                                              {"ghost@example.com", "u4", "Ana Silva"}, // the id wins over the name
                                               {"", "u8", ""},
                                               {"", "", "Gil Moreau"},
                                               {"", "", "gil moreau"},
-                                              {"", "", "Sam Lee"},   // two people share the name
-                                              {"ana.silva@example.com", "u4", ""},   // the email wins over the id
+                                              {"", "", "Sam Lee"},                 // two people share the name
+                                              {"ana.silva@example.com", "u4", ""}, // the email wins over the id
                                           });
     CHECK(values(found[0]).at("caller.department") == "Sales");
     CHECK(found[0].at("caller.department").confidence == 1.0);
     CHECK(values(found[1]).at("caller.department") == "Operations");
     CHECK(values(found[2]).at("caller.title") == "Planner");
     CHECK(found[2].at("caller.title").confidence == 0.6);
-    CHECK(found[2].count("caller.vip") == 0);   // the row leaves vip empty
-    CHECK(values(found[2]).at("caller.site") == "Z\xEF\xBF\xBDrich West");   // an invalid byte, repaired
+    CHECK(found[2].count("caller.vip") == 0);                              // the row leaves vip empty
+    CHECK(values(found[2]).at("caller.site") == "Z\xEF\xBF\xBDrich West"); // an invalid byte, repaired
     CHECK(found[3].empty());
     CHECK(found[4].empty());
     CHECK(values(found[5]) == ana_silva);
@@ -219,15 +219,15 @@ TEST_CASE("directory: JSON lines with the CSV's keys")
     CapturedPluginLog log("directory-jsonl");
     auto directory = make_directory("directory-jsonl", config_for(data_file("directory.jsonl")));
     const auto found = enrich(*directory, {{"ana.silva@example.com", "", ""},
-                                           {"", "1042", ""},   // a numeric id
+                                           {"", "1042", ""}, // a numeric id
                                            {"carla.rossi@example.com", "", ""},
                                            {"dev.patel@example.com", "u4", ""}});
     CHECK(values(found[0]) == ana_silva);
     CHECK(found[0].at("caller.language").source == "directory:directory.jsonl");
     CHECK(values(found[1]).at("caller.department") == "Engineering");
     CHECK(values(found[1]).at("caller.vip") == "true");
-    CHECK(found[1].count("caller.working_hours") == 0);   // null
-    CHECK(values(found[2]).at("caller.vip") == "true");   // "TRUE"
+    CHECK(found[1].count("caller.working_hours") == 0); // null
+    CHECK(values(found[2]).at("caller.vip") == "true"); // "TRUE"
     CHECK(found[3].empty());
 
     const std::string file = data_file("directory.jsonl").string();
@@ -245,7 +245,8 @@ TEST_CASE("directory: LDIF entries with the documented attribute mapping")
                                            {"", "u4", ""},
                                            {"", "2001", ""},
                                            {"", "u5", ""},
-                                           {"", "u6", "Broken Entry"}});
+                                           {"", "u6", "Broken Entry"},
+                                           {"", "", "Helpdesk Admins"}}); // a group, not a person
     // The manager DN differs in case and spacing from the manager's own dn.
     CHECK(values(found[0]) == std::map<std::string, std::string>{
                                   {"caller.department", "Finance"},
@@ -271,19 +272,21 @@ TEST_CASE("directory: LDIF entries with the documented attribute mapping")
     CHECK(values(found[2]) == std::map<std::string, std::string>{
                                   {"caller.department", "Sales"},
                                   {"caller.manager", "uid=u99,ou=People,dc=example,dc=com"},
-                                  {"caller.vip", "true"},   // employeeType: VIP
+                                  {"caller.vip", "true"}, // employeeType: VIP
                                   {"caller.site", "New York"},
                               });
     CHECK(values(found[3]) == std::map<std::string, std::string>{{"caller.department", "Operations"}});
     CHECK(found[4].empty());
     CHECK(found[5].empty());
+    CHECK(found[6].empty());
 
     const std::string file = data_file("directory.ldif").string();
     CHECK_THAT(log.text(), Contains(file + ":41: a change record (changetype), not an entry; skipped"));
     CHECK_THAT(log.text(), Contains(file + ":47: not \"name: value\"; entry skipped"));
     CHECK_THAT(log.text(), Contains(file + ":50: email \"ana.silva@example.com\" is already on line 5"));
     CHECK_THAT(log.text(), Contains(file + ":58: values by URL (\"jpegphoto:<\") are not read; attribute left out"));
-    CHECK_THAT(log.text(), Contains("loaded 4 people from " + file));
+    CHECK_THAT(log.text(), Contains("loaded 4 people from " + file + " (passed over 2 entries that are not people)"));
+    CHECK(log.text().find(file + ":61:") == std::string::npos); // an organisational unit is no mistake
 }
 
 TEST_CASE("directory: a missing file fails create with a message naming it")
@@ -320,13 +323,16 @@ TEST_CASE("directory: a CSV without id email or name columns fails create")
 {
     ScratchFolder scratch("columns");
     const fs::path file = scratch.path() / "people.csv";
-    write_file(file, "department,title\nFinance,Controller\n");
+    write_file(file, "department,title\nFinance,Controller\nSales,Account Executive\n");
+    CapturedPluginLog log("directory-columns");
     try {
         make_directory("directory-columns", config_for(file));
         FAIL("create succeeded without a column to match on");
     } catch (const host::PluginCallError &e) {
+        CHECK(e.status() == SL_STATUS_INVALID_ARGUMENT);
         CHECK_THAT(e.what(), Contains(file.string() + ": no id, email or name column"));
     }
+    CHECK(log.text().find("people.csv:2:") == std::string::npos); // the header alone decides
 }
 
 TEST_CASE("directory: the file is reloaded when it changes and kept when a reload fails")

@@ -8,7 +8,10 @@ namespace servicelens::plugin_support {
 
 namespace {
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) noexcept
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept
 {
@@ -29,7 +32,10 @@ std::string_view trim(std::string_view text) noexcept
     return text;
 }
 
-std::string lookup_key(std::string_view text) { return ascii_lower(trim(text)); }
+std::string lookup_key(std::string_view text)
+{
+    return ascii_lower(trim(text));
+}
 
 bool is_lookup_key(std::string_view text) noexcept
 {

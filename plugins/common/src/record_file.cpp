@@ -14,7 +14,7 @@ std::vector<bool> visit_csv(std::string_view text, const std::string &source_nam
                             std::span<const std::string_view> columns, std::span<const std::string_view> required,
                             const Warn &warn, const RecordVisitor &visit)
 {
-    const CsvFile csv = CsvFile::parse(text, source_name, warn);
+    CsvReader csv(text, source_name, warn);
     for (const std::string_view name : required) csv.require_column(name);
     std::vector<std::optional<std::size_t>> at;
     std::vector<bool> present;
@@ -24,9 +24,14 @@ std::vector<bool> visit_csv(std::string_view text, const std::string &source_nam
     }
     Record record;
     record.fields.resize(columns.size());
-    for (const CsvRow &row : csv.rows()) {
-        record.line = row.line;
-        for (std::size_t i = 0; i < columns.size(); ++i) record.fields[i] = at[i] ? row.fields[*at[i]] : std::string();
+    while (const CsvRow *row = csv.next()) {
+        record.line = row->line;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (at[i])
+                record.fields[i] = row->fields[*at[i]];
+            else
+                record.fields[i].clear();
+        }
         visit(record);
     }
     return present;
@@ -92,9 +97,8 @@ std::optional<RecordFormat> record_format_of(std::string_view file_name)
 }
 
 std::vector<bool> for_each_record(const std::filesystem::path &file, RecordFormat format,
-                                  std::span<const std::string_view> columns,
-                                  std::span<const std::string_view> required, const Warn &warn,
-                                  const RecordVisitor &visit)
+                                  std::span<const std::string_view> columns, std::span<const std::string_view> required,
+                                  const Warn &warn, const RecordVisitor &visit)
 {
     return for_each_record_in(read_text_file(file), file.string(), format, columns, required, warn, visit);
 }

@@ -25,6 +25,37 @@ struct CsvRow {
     std::vector<std::string> fields;   // one per header column
 };
 
+// The rows of a CSV text one at a time, for exports too large to hold
+// twice: the header is read at construction; next() gives the next
+// well-formed row, warning about and skipping malformed ones, and nullptr
+// after the last. `text` must outlive the reader.
+//
+//     CsvReader reader(text, "hr.csv", warn);
+//     const std::size_t email = reader.require_column("email");
+//     while (const CsvRow *row = reader.next()) use(row->fields[email]);
+class CsvReader {
+public:
+    // Throws std::runtime_error naming the file when it has no header row.
+    CsvReader(std::string_view text, std::string file_name, Warn warn);
+
+    const std::vector<std::string> &header() const noexcept { return header_; }
+    std::optional<std::size_t> column(std::string_view name) const noexcept;
+    // Throws std::runtime_error naming the file, the column and the header.
+    std::size_t require_column(std::string_view name) const;
+
+    // The next row, valid until the next call; nullptr after the last.
+    const CsvRow *next();
+
+private:
+    std::string_view text_;
+    std::string file_name_;
+    Warn warn_;
+    std::size_t at_ = 0;     // where the next record starts
+    std::size_t line_ = 1;   // its line
+    std::vector<std::string> header_;
+    CsvRow row_;
+};
+
 class CsvFile {
 public:
     static CsvFile read(const std::filesystem::path &file, const Warn &warn);

@@ -30,8 +30,8 @@ std::optional<RecordFormat> record_format_named(std::string_view name) noexcept;
 std::optional<RecordFormat> record_format_of(std::string_view file_name);
 
 struct Record {
-    std::size_t line = 0;              // where the row starts, 1-based
-    std::vector<std::string> fields;   // one per requested column; "" when the row has none
+    std::size_t line = 0;            // where the row starts, 1-based
+    std::vector<std::string> fields; // one per requested column; "" when the row has none
 };
 
 using RecordVisitor = std::function<void(const Record &row)>;
@@ -48,9 +48,8 @@ using RecordVisitor = std::function<void(const Record &row)>;
 // header, or in at least one JSON line. Throws std::runtime_error naming the
 // path when the file is missing or unreadable.
 std::vector<bool> for_each_record(const std::filesystem::path &file, RecordFormat format,
-                                  std::span<const std::string_view> columns,
-                                  std::span<const std::string_view> required, const Warn &warn,
-                                  const RecordVisitor &visit);
+                                  std::span<const std::string_view> columns, std::span<const std::string_view> required,
+                                  const Warn &warn, const RecordVisitor &visit);
 
 // The same over text already in memory (a download, say); messages name
 // `source_name` where they would name the file.

@@ -40,7 +40,7 @@ private:
     std::string_view copy_in(std::string_view valid_text);
 
     std::vector<std::unique_ptr<char[]>> blocks_;
-    char *free_ = nullptr;          // the unused rest of the current block
+    char *free_ = nullptr; // the unused rest of the current block
     std::size_t free_size_ = 0;
     std::size_t allocated_ = 0;
     std::unordered_set<std::string_view> interned_;
