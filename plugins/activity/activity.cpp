@@ -7,6 +7,8 @@
 #include <servicelens/plugin_support/record_file.hpp>
 #include <servicelens/plugin_support/reloading.hpp>
 #include <servicelens/plugin_support/string_store.hpp>
+#include <servicelens/plugin_support/text_index.hpp>
+#include <servicelens/plugin_support/value_table.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +21,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -32,13 +33,13 @@ enum EventKind : uint32_t { other_event, start_event, error_event, crash_event }
 // with its app and device as indexes into interned names.
 struct Event {
     sl_timestamp_t at;
-    uint32_t device;     // index into Telemetry::device_json, or no_device
+    uint32_t device;     // index into Telemetry::device_json; no_device when the line named none
     uint32_t app : 30;   // index into Telemetry::app_json
     uint32_t kind : 2;   // EventKind
 };
 static_assert(sizeof(Event) == 16);
 
-constexpr uint32_t no_device = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t no_device = support::ValueTable::empty;
 constexpr uint32_t max_apps = (1u << 30) - 1;
 
 EventKind kind_named(std::string_view event) noexcept
@@ -51,10 +52,10 @@ EventKind kind_named(std::string_view event) noexcept
 
 struct Telemetry {
     support::StringStore text;
-    std::unordered_map<std::string_view, uint32_t> callers;   // lookup_key(e-mail) -> caller
-    std::vector<uint32_t> first_event;                         // caller c: [first_event[c], first_event[c + 1])
-    std::vector<Event> events;                                 // by caller, then by time
-    std::vector<std::string_view> app_json;                    // names as JSON string literals
+    support::TextIndex callers;             // lookup_key(e-mail) -> caller
+    std::vector<uint32_t> first_event;      // caller c: events [first_event[c], first_event[c + 1])
+    std::vector<Event> events;              // by caller, then by time
+    std::vector<std::string_view> app_json; // names as JSON string literals, by ValueTable id
     std::vector<std::string_view> device_json;
 
     // The caller's events, oldest first; empty for an unknown caller.
@@ -62,9 +63,8 @@ struct Telemetry {
     {
         const auto found = support::is_lookup_key(email) ? callers.find(email)
                                                           : callers.find(support::lookup_key(email));
-        if (found == callers.end()) return {};
-        const uint32_t c = found->second;
-        return std::span<const Event>(events).subspan(first_event[c], first_event[c + 1] - first_event[c]);
+        if (!found) return {};
+        return std::span<const Event>(events).subspan(first_event[*found], first_event[*found + 1] - first_event[*found]);
     }
 };
 
@@ -82,11 +82,9 @@ public:
         if (user.empty()) return skip(row.line, "\"user\" is empty");
         if (support::trim(row.fields[2]).empty()) return skip(row.line, "\"app\" is empty");
         if (!at) return skip(row.line, "\"time\" is not an ISO-8601 UTC time: \"" + row.fields[4] + "\"");
-        Event event{*at, no_device, 0, kind_named(support::trim(row.fields[3]))};
-        event.app = intern(apps_, out_.app_json, support::trim(row.fields[2]));
-        if (const auto device = support::trim(row.fields[1]); !device.empty())
-            event.device = intern(devices_, out_.device_json, device);
-        if (out_.app_json.size() > max_apps || unsorted_.size() == std::numeric_limits<uint32_t>::max())
+        Event event{*at, devices_.add(support::trim(row.fields[1])), 0, kind_named(support::trim(row.fields[3]))};
+        event.app = apps_.add(support::trim(row.fields[2]));
+        if (apps_.size() > max_apps || unsorted_.size() == std::numeric_limits<uint32_t>::max())
             throw std::runtime_error(file_name_ + ": too many events or applications for one instance");
         callers_of_.push_back(caller(user));
         unsorted_.push_back(event);
@@ -94,6 +92,9 @@ public:
 
     Telemetry finish() &&
     {
+        out_.app_json = json_literals(apps_);
+        out_.device_json = json_literals(devices_);
+        out_.callers.shrink_to_fit();
         group_by_caller();
         for (std::size_t c = 0; c + 1 < out_.first_event.size(); ++c) {
             const auto begin = out_.events.begin() + out_.first_event[c];
@@ -110,20 +111,22 @@ private:
         warn_(file_name_ + ":" + std::to_string(line) + ": " + why + "; line skipped");
     }
 
-    uint32_t intern(std::unordered_map<std::string, uint32_t> &index, std::vector<std::string_view> &json,
-                    std::string_view name)
+    // Rationale: names are emitted only inside JSON, so each is escaped
+    // once here rather than on every incident.
+    std::vector<std::string_view> json_literals(const support::ValueTable &names)
     {
-        const auto [it, added] = index.try_emplace(std::string(name), static_cast<uint32_t>(json.size()));
-        if (added) json.push_back(out_.text.keep(nlohmann::json(it->first).dump()));
-        return it->second;
+        std::vector<std::string_view> literals;
+        literals.reserve(names.size());
+        for (std::size_t id = 0; id < names.size(); ++id)
+            literals.push_back(out_.text.keep(nlohmann::json(names[static_cast<support::ValueTable::Id>(id)]).dump()));
+        return literals;
     }
 
     uint32_t caller(const std::string &key)
     {
-        const auto found = out_.callers.find(key);
-        if (found != out_.callers.end()) return found->second;
+        if (const auto known = out_.callers.find(key)) return *known;
         const auto c = static_cast<uint32_t>(out_.callers.size());
-        out_.callers.emplace(out_.text.keep(key), c);
+        out_.callers.insert(out_.text.keep(key), c);
         return c;
     }
 
@@ -144,7 +147,7 @@ private:
     std::string file_name_;
     const support::Warn &warn_;
     Telemetry out_;
-    std::unordered_map<std::string, uint32_t> apps_, devices_;
+    support::ValueTable apps_, devices_;   // id 0, the empty name, is no_device
     std::vector<Event> unsorted_;
     std::vector<uint32_t> callers_of_;   // parallel to unsorted_
 };

@@ -1,34 +1,31 @@
 // The activity plugin, loaded through the host library as the host loads it,
 // on tests/plugins/data/activity/telemetry.jsonl.
+#include "captured_plugin_log.hpp"
+
 #include <servicelens/host/incident_json.hpp>
-#include <servicelens/host/logging.hpp>
 #include <servicelens/host/owned_incident.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/logger.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <unistd.h>
 
+namespace {
+
 using namespace servicelens;
 using nlohmann::json;
 
-namespace {
-
-const std::string plugin_file = std::string(SL_TEST_PLUGIN_DIR) + "/activity.so";
-const std::string telemetry_file = std::string(SL_TEST_PLUGIN_DATA) + "/activity/telemetry.jsonl";
+std::string data_file(const std::string &name) { return std::string(SL_TEST_PLUGIN_DATA) + "/activity/" + name; }
 
 const host::PluginLibrary &library()
 {
-    static const host::PluginLibrary loaded(plugin_file);
+    static const host::PluginLibrary loaded(std::string(SL_TEST_PLUGIN_DIR) + "/activity.so");
     return loaded;
 }
 
@@ -78,36 +75,21 @@ bool has(const host::AttributeCollector &found, const std::string &key)
     return false;
 }
 
-// What the plugin logs through the host, for the instance named `instance`.
-struct CapturedLog {
-    explicit CapturedLog(const std::string &instance)
-        : logger(host::logger_for("plugin." + instance)), sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(text))
-    {
-        logger->sinks().push_back(sink);
-    }
-    ~CapturedLog() { logger->sinks().pop_back(); }
-    std::string str() const { return text.str(); }
-
-    std::ostringstream text;
-    std::shared_ptr<spdlog::logger> logger;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink;
-};
-
-const json ana_last_apps = json::parse(R"([
-    {"app": "Outlook", "device": "dev-ana-1", "at": "2026-05-05T09:00:00Z"},
-    {"app": "Teams", "device": "dev-ana-2", "at": "2026-05-05T08:00:00Z"},
-    {"app": "Word", "device": "dev-ana-1", "at": "2026-05-04T08:00:00Z"}])");
 
 } // namespace
 
 TEST_CASE("activity lists the last distinct apps the caller started before the incident")
 {
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file)));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl"))));
     // The file spells the caller " Ana.Keller@Example.COM ": matching ignores case and blanks.
     const auto found = enrich(plugin, incident_of("ana.keller@EXAMPLE.com", at("2026-05-05T10:00:00Z")));
     const host::Attribute &apps = attribute(found, "activity.last_apps");
     CHECK(apps.type == SL_VALUE_JSON);
-    CHECK(json::parse(apps.text) == ana_last_apps);   // Chrome started after the incident opened
+    // Chrome started after the incident opened; Outlook's later start wins over its earlier one.
+    CHECK(json::parse(apps.text) == json::parse(R"([
+        {"app": "Outlook", "device": "dev-ana-1", "at": "2026-05-05T09:00:00Z"},
+        {"app": "Teams", "device": "dev-ana-2", "at": "2026-05-05T08:00:00Z"},
+        {"app": "Word", "device": "dev-ana-1", "at": "2026-05-04T08:00:00Z"}])"));
     CHECK(apps.confidence == Approx(0.9));
     CHECK(apps.source == "telemetry.jsonl");
     CHECK(apps.observed_at == at("2026-05-05T09:00:00Z"));
@@ -115,7 +97,7 @@ TEST_CASE("activity lists the last distinct apps the caller started before the i
 
 TEST_CASE("activity counts errors and crashes in the window before the incident")
 {
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file)));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl"))));
     const auto found = enrich(plugin, incident_of("ana.keller@example.com", at("2026-05-05T10:00:00Z")));
     const host::Attribute &errors = attribute(found, "activity.errors");
     CHECK(errors.type == SL_VALUE_INTEGER);
@@ -134,7 +116,7 @@ TEST_CASE("activity counts errors and crashes in the window before the incident"
 TEST_CASE("activity follows last_apps and window_hours from the config")
 {
     host::ContextProviderInstance plugin(library(),
-                                         spec(config_for(telemetry_file, R"("last_apps": 2, "window_hours": 48)")));
+                                         spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 2, "window_hours": 48)")));
     const auto found = enrich(plugin, incident_of("ana.keller@example.com", at("2026-05-05T10:00:00Z")));
     const json apps = json::parse(attribute(found, "activity.last_apps").text);
     REQUIRE(apps.size() == 2);
@@ -148,7 +130,7 @@ TEST_CASE("activity uses the host clock when the incident has no opened time")
 {
     host::HostEnvironment environment;
     environment.now = [] { return at("2026-05-05T08:50:00Z"); };
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file), environment));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl")), environment));
     const auto found = enrich(plugin, incident_of("ana.keller@example.com", SL_TIMESTAMP_NONE));
     const json apps = json::parse(attribute(found, "activity.last_apps").text);
     REQUIRE(apps.size() == 3);
@@ -160,7 +142,7 @@ TEST_CASE("activity uses the host clock when the incident has no opened time")
 
 TEST_CASE("activity says no errors with less confidence when the agent sent nothing in the window")
 {
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file)));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl"))));
     const auto found = enrich(plugin, incident_of("bob.osei@example.com", at("2026-05-05T10:00:00Z")));
     CHECK(json::parse(attribute(found, "activity.last_apps").text) == json::parse(R"([
         {"app": "SAP GUI", "device": "dev-bob", "at": "2026-04-21T10:00:00Z"},
@@ -175,7 +157,7 @@ TEST_CASE("activity says no errors with less confidence when the agent sent noth
 
 TEST_CASE("activity leaves out an unknown device and keeps milliseconds")
 {
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file)));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl"))));
     const auto carol = enrich(plugin, incident_of("carol.meier@example.com", at("2026-05-05T07:00:00Z")));
     CHECK(json::parse(attribute(carol, "activity.last_apps").text) ==
           json::parse(R"([{"app": "VPN Client", "at": "2026-05-05T06:00:00Z"}])"));
@@ -187,7 +169,7 @@ TEST_CASE("activity leaves out an unknown device and keeps milliseconds")
 
 TEST_CASE("activity says nothing about an unknown caller or one with no events before the incident")
 {
-    host::ContextProviderInstance plugin(library(), spec(config_for(telemetry_file)));
+    host::ContextProviderInstance plugin(library(), spec(config_for(data_file("telemetry.jsonl"))));
     CHECK(enrich(plugin, incident_of("nobody@example.com", at("2026-05-05T10:00:00Z"))).attributes.empty());
     CHECK(enrich(plugin, incident_of("", at("2026-05-05T10:00:00Z"))).attributes.empty());
     CHECK(enrich(plugin, incident_of("ana.keller@example.com", at("2026-05-01T00:00:00Z"))).attributes.empty());
@@ -195,10 +177,11 @@ TEST_CASE("activity says nothing about an unknown caller or one with no events b
 
 TEST_CASE("activity warns about each malformed line with its file and line and skips it")
 {
-    const CapturedLog log("activity-warnings");
+    const std::string telemetry_file = data_file("telemetry.jsonl");
+    const CapturedPluginLog log("activity-warnings");
     host::ContextProviderInstance plugin(library(),
                                          {"org.servicelens.activity", "activity-warnings", config_for(telemetry_file), {}});
-    const std::string warnings = log.str();
+    const std::string warnings = log.text();
     CHECK_THAT(warnings, Catch::Contains(telemetry_file + ":12: not a JSON object"));
     CHECK_THAT(warnings, Catch::Contains(telemetry_file + ":13: not a JSON object"));
     CHECK_THAT(warnings, Catch::Contains(telemetry_file + ":18: no \"user\""));
@@ -211,7 +194,7 @@ TEST_CASE("activity warns about each malformed line with its file and line and s
 
 TEST_CASE("activity fails at create when the file is missing and names it")
 {
-    const std::string missing = std::string(SL_TEST_PLUGIN_DATA) + "/activity/no-such-telemetry.jsonl";
+    const std::string missing = data_file("no-such-telemetry.jsonl");
     try {
         host::ContextProviderInstance plugin(library(), spec(config_for(missing)));
         FAIL("create succeeded without the file");
@@ -223,8 +206,8 @@ TEST_CASE("activity fails at create when the file is missing and names it")
 
 TEST_CASE("activity refuses settings out of range")
 {
-    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(telemetry_file, R"("last_apps": 0)"))));
-    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(telemetry_file, R"("window_hours": 721)"))));
+    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 0)"))));
+    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(data_file("telemetry.jsonl"), R"("window_hours": 721)"))));
 }
 
 TEST_CASE("activity reloads the file when it changes")
