@@ -33,9 +33,9 @@ enum EventKind : uint32_t { other_event, start_event, error_event, crash_event }
 // with its app and device as indexes into interned names.
 struct Event {
     sl_timestamp_t at;
-    uint32_t device;     // index into Telemetry::device_json; no_device when the line named none
-    uint32_t app : 30;   // index into Telemetry::app_json
-    uint32_t kind : 2;   // EventKind
+    uint32_t device;   // index into Telemetry::device_json; no_device when the line named none
+    uint32_t app : 30; // index into Telemetry::app_json
+    uint32_t kind : 2; // EventKind
 };
 static_assert(sizeof(Event) == 16);
 
@@ -61,10 +61,11 @@ struct Telemetry {
     // The caller's events, oldest first; empty for an unknown caller.
     std::span<const Event> events_of(std::string_view email) const
     {
-        const auto found = support::is_lookup_key(email) ? callers.find(email)
-                                                          : callers.find(support::lookup_key(email));
+        const auto found =
+            support::is_lookup_key(email) ? callers.find(email) : callers.find(support::lookup_key(email));
         if (!found) return {};
-        return std::span<const Event>(events).subspan(first_event[*found], first_event[*found + 1] - first_event[*found]);
+        return std::span<const Event>(events).subspan(first_event[*found],
+                                                      first_event[*found + 1] - first_event[*found]);
     }
 };
 
@@ -72,7 +73,9 @@ struct Telemetry {
 // events by caller and sorts each caller's events by time.
 class TelemetryBuilder {
 public:
-    TelemetryBuilder(std::string file_name, const support::Warn &warn) : file_name_(std::move(file_name)), warn_(warn) {}
+    TelemetryBuilder(std::string file_name, const support::Warn &warn) : file_name_(std::move(file_name)), warn_(warn)
+    {
+    }
 
     // fields: user, device, app, event, time
     void add(const support::Record &row)
@@ -147,9 +150,9 @@ private:
     std::string file_name_;
     const support::Warn &warn_;
     Telemetry out_;
-    support::ValueTable apps_, devices_;   // id 0, the empty name, is no_device
+    support::ValueTable apps_, devices_; // id 0, the empty name, is no_device
     std::vector<Event> unsorted_;
-    std::vector<uint32_t> callers_of_;   // parallel to unsorted_
+    std::vector<uint32_t> callers_of_; // parallel to unsorted_
 };
 
 Telemetry load_telemetry(const std::filesystem::path &file, const support::Warn &warn)
@@ -204,7 +207,7 @@ Settings read_settings(std::string_view config_json)
 // What one app did wrong in the window.
 struct AppTrouble {
     uint32_t app;
-    int64_t errors = 0;    // error and crash events
+    int64_t errors = 0; // error and crash events
     int64_t crashes = 0;
     sl_timestamp_t last_at = SL_TIMESTAMP_NONE;
 };
@@ -326,8 +329,8 @@ private:
     {
         const support::Warn warn = [host](const std::string &message) { host.warn(message); };
         try {
-            return support::Reloading<Telemetry>({file}, [file](const support::Warn &w) { return load_telemetry(file, w); },
-                                                 warn);
+            return support::Reloading<Telemetry>(
+                {file}, [file](const support::Warn &w) { return load_telemetry(file, w); }, warn);
         } catch (const std::runtime_error &e) {
             throw servicelens::invalid_argument(std::string("activity: ") + e.what());
         }
@@ -368,9 +371,8 @@ private:
     void emit_trouble(std::size_t index, std::span<const Event> before, sl_timestamp_t opened,
                       const Telemetry &telemetry, servicelens::AttributeSink &sink) const
     {
-        const sl_timestamp_t window_start = opened < SL_TIMESTAMP_NONE + settings_.window_ms
-                                                ? SL_TIMESTAMP_NONE
-                                                : opened - settings_.window_ms;
+        const sl_timestamp_t window_start =
+            opened < SL_TIMESTAMP_NONE + settings_.window_ms ? SL_TIMESTAMP_NONE : opened - settings_.window_ms;
         const auto from = std::upper_bound(before.begin(), before.end(), window_start,
                                            [](sl_timestamp_t t, const Event &e) { return t < e.at; });
         const std::span<const Event> window = before.last(static_cast<std::size_t>(before.end() - from));

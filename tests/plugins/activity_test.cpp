@@ -21,7 +21,10 @@ namespace {
 using namespace servicelens;
 using nlohmann::json;
 
-std::string data_file(const std::string &name) { return std::string(SL_TEST_PLUGIN_DATA) + "/activity/" + name; }
+std::string data_file(const std::string &name)
+{
+    return std::string(SL_TEST_PLUGIN_DATA) + "/activity/" + name;
+}
 
 const host::PluginLibrary &library()
 {
@@ -39,7 +42,10 @@ host::InstanceSpec spec(const std::string &config, host::HostEnvironment environ
     return {"org.servicelens.activity", "activity-test", config, std::move(environment)};
 }
 
-sl_timestamp_t at(const char *text) { return *host::parse_utc(text); }
+sl_timestamp_t at(const char *text)
+{
+    return *host::parse_utc(text);
+}
 
 host::OwnedIncident incident_of(const std::string &email, sl_timestamp_t opened)
 {
@@ -75,7 +81,6 @@ bool has(const host::AttributeCollector &found, const std::string &key)
     return false;
 }
 
-
 } // namespace
 
 TEST_CASE("activity lists the last distinct apps the caller started before the incident")
@@ -101,9 +106,9 @@ TEST_CASE("activity counts errors and crashes in the window before the incident"
     const auto found = enrich(plugin, incident_of("ana.keller@example.com", at("2026-05-05T10:00:00Z")));
     const host::Attribute &errors = attribute(found, "activity.errors");
     CHECK(errors.type == SL_VALUE_INTEGER);
-    CHECK(errors.integer == 3);   // Word's error is 25 hours before; Chrome's crash after
+    CHECK(errors.integer == 3); // Word's error is 25 hours before; Chrome's crash after
     CHECK(errors.confidence == Approx(0.9));
-    CHECK(errors.observed_at == at("2026-05-05T09:20:00Z"));   // the newest event used: an "update"
+    CHECK(errors.observed_at == at("2026-05-05T09:20:00Z")); // the newest event used: an "update"
     CHECK(attribute(found, "activity.crashes").integer == 2);
     const host::Attribute &by_app = attribute(found, "activity.error_apps");
     CHECK(by_app.type == SL_VALUE_JSON);
@@ -115,8 +120,8 @@ TEST_CASE("activity counts errors and crashes in the window before the incident"
 
 TEST_CASE("activity follows last_apps and window_hours from the config")
 {
-    host::ContextProviderInstance plugin(library(),
-                                         spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 2, "window_hours": 48)")));
+    host::ContextProviderInstance plugin(
+        library(), spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 2, "window_hours": 48)")));
     const auto found = enrich(plugin, incident_of("ana.keller@example.com", at("2026-05-05T10:00:00Z")));
     const json apps = json::parse(attribute(found, "activity.last_apps").text);
     REQUIRE(apps.size() == 2);
@@ -135,8 +140,8 @@ TEST_CASE("activity uses the host clock when the incident has no opened time")
     const json apps = json::parse(attribute(found, "activity.last_apps").text);
     REQUIRE(apps.size() == 3);
     CHECK(apps[0] == json::parse(R"({"app": "Teams", "device": "dev-ana-2", "at": "2026-05-05T08:00:00Z"})"));
-    CHECK(apps[1]["at"] == "2026-05-05T07:00:00Z");   // Outlook's start before the clock, not the later one
-    CHECK(attribute(found, "activity.errors").integer == 3);   // Word's error is now inside the 24 hours
+    CHECK(apps[1]["at"] == "2026-05-05T07:00:00Z");          // Outlook's start before the clock, not the later one
+    CHECK(attribute(found, "activity.errors").integer == 3); // Word's error is now inside the 24 hours
     CHECK(attribute(found, "activity.crashes").integer == 1);
 }
 
@@ -179,8 +184,8 @@ TEST_CASE("activity warns about each malformed line with its file and line and s
 {
     const std::string telemetry_file = data_file("telemetry.jsonl");
     const CapturedPluginLog log("activity-warnings");
-    host::ContextProviderInstance plugin(library(),
-                                         {"org.servicelens.activity", "activity-warnings", config_for(telemetry_file), {}});
+    host::ContextProviderInstance plugin(
+        library(), {"org.servicelens.activity", "activity-warnings", config_for(telemetry_file), {}});
     const std::string warnings = log.text();
     CHECK_THAT(warnings, Catch::Contains(telemetry_file + ":12: not a JSON object"));
     CHECK_THAT(warnings, Catch::Contains(telemetry_file + ":13: not a JSON object"));
@@ -206,28 +211,33 @@ TEST_CASE("activity fails at create when the file is missing and names it")
 
 TEST_CASE("activity refuses settings out of range")
 {
-    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 0)"))));
-    CHECK_THROWS(host::ContextProviderInstance(library(), spec(config_for(data_file("telemetry.jsonl"), R"("window_hours": 721)"))));
+    CHECK_THROWS(
+        host::ContextProviderInstance(library(), spec(config_for(data_file("telemetry.jsonl"), R"("last_apps": 0)"))));
+    CHECK_THROWS(host::ContextProviderInstance(
+        library(), spec(config_for(data_file("telemetry.jsonl"), R"("window_hours": 721)"))));
 }
 
 TEST_CASE("activity reloads the file when it changes")
 {
-    const auto file = std::filesystem::temp_directory_path() / ("activity-reload-" + std::to_string(getpid()) + ".jsonl");
+    const auto file =
+        std::filesystem::temp_directory_path() / ("activity-reload-" + std::to_string(getpid()) + ".jsonl");
     const auto write = [&](const std::string &lines) { std::ofstream(file, std::ios::trunc) << lines; };
-    write(R"({"user": "erin@example.com", "device": "d1", "app": "Teams", "event": "start", "time": "2026-05-05T08:00:00Z"})"
-          "\n");
+    write(
+        R"({"user": "erin@example.com", "device": "d1", "app": "Teams", "event": "start", "time": "2026-05-05T08:00:00Z"})"
+        "\n");
     host::ContextProviderInstance plugin(library(), spec(config_for(file.string())));
     const auto incident = incident_of("erin@example.com", at("2026-05-05T10:00:00Z"));
     CHECK(json::parse(attribute(enrich(plugin, incident), "activity.last_apps").text).size() == 1);
     CHECK(attribute(enrich(plugin, incident), "activity.errors").integer == 0);
 
-    write(R"({"user": "erin@example.com", "device": "d1", "app": "Teams", "event": "start", "time": "2026-05-05T08:00:00Z"})"
-          "\n"
-          R"({"user": "erin@example.com", "device": "d1", "app": "Excel", "event": "start", "time": "2026-05-05T09:00:00Z"})"
-          "\n"
-          R"({"user": "erin@example.com", "device": "d1", "app": "Excel", "event": "crash", "time": "2026-05-05T09:30:00Z"})"
-          "\n");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1100));   // the plugin looks at most once a second
+    write(
+        R"({"user": "erin@example.com", "device": "d1", "app": "Teams", "event": "start", "time": "2026-05-05T08:00:00Z"})"
+        "\n"
+        R"({"user": "erin@example.com", "device": "d1", "app": "Excel", "event": "start", "time": "2026-05-05T09:00:00Z"})"
+        "\n"
+        R"({"user": "erin@example.com", "device": "d1", "app": "Excel", "event": "crash", "time": "2026-05-05T09:30:00Z"})"
+        "\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // the plugin looks at most once a second
     const auto found = enrich(plugin, incident);
     const json apps = json::parse(attribute(found, "activity.last_apps").text);
     REQUIRE(apps.size() == 2);
