@@ -9,9 +9,12 @@
 #include <servicelens/host/plugin_registry.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <utility>
 #include <memory>
 
 namespace servicelens::cli {
@@ -44,14 +47,28 @@ std::string config_for_seeded_desk(const std::string &plugin_id, const std::file
     return "{}";
 }
 
+// What the seeded write-back note says: the few facts an agent picking up
+// the ticket wants, in this order, each when the plugin that finds it is
+// configured, rather than every attribute (some are JSON documents).
+constexpr std::pair<const char *, const char *> seeded_note_parts[] = {
+    {"org.servicelens.directory", "{{caller.department}}, {{caller.site}}"},
+    {"org.servicelens.assets", "device {{device.primary.model}} ({{device.primary.os}})"},
+    {"org.servicelens.acumen", "IT skill {{caller.it_acumen}}"},
+    {"org.servicelens.activity", "app errors before it: {{activity.errors}}"},
+    {"org.servicelens.proximity", "nearest walk-up {{support.nearest_walkup}}"},
+    {"sentiment", "sentiment {{sentiment.label}}"},   // any sentiment plugin
+};
+
 // servicelens.yaml for the seeded desk: every plugin that runs on the
 // seeded files or without configuration, on every change, written back as
-// a work note.
+// a work note (with a template when reference plugins give it something to
+// say, else listing everything found).
 std::string demo_config(const GlobalOptions &global, const std::filesystem::path &out)
 {
     host::PluginRegistry registry(global.load);
     for (const auto &dir : default_plugin_dirs()) registry.scan(dir);
     std::string plugins, enrich, report;
+    std::vector<std::string> configured;   // plugin ids, and "sentiment" when one is
     for (const host::PluginDescriptor *d : registry.descriptors()) {
         const std::string config = config_for_seeded_desk(d->id, out);
         if (!d->config_schema.empty() && !host::check_config_against_schema(d->config_schema, config).empty()) {
@@ -60,6 +77,7 @@ std::string demo_config(const GlobalOptions &global, const std::filesystem::path
         }
         plugins += fmt::format("  - name: {}\n    plugin: {}\n", instance_name(d->id), d->id);
         if (config != "{}") plugins += fmt::format("    config: {}\n", config);
+        configured.push_back(d->kind == host::PluginKind::sentiment ? "sentiment" : d->id);
         std::string &list = d->kind == host::PluginKind::report ? report : enrich;
         list += (list.empty() ? "" : ", ") + instance_name(d->id);
     }
@@ -71,6 +89,11 @@ std::string demo_config(const GlobalOptions &global, const std::filesystem::path
                        "pipeline:\n";
     if (!enrich.empty())
         text += fmt::format("  - on: incident_changed\n    run: [{}]\n    write_back:\n      as: work_note\n", enrich);
+    std::vector<std::string> note_parts;
+    for (const auto &[plugin, part] : seeded_note_parts)
+        if (std::find(configured.begin(), configured.end(), plugin) != configured.end()) note_parts.emplace_back(part);
+    if (!enrich.empty() && !note_parts.empty())
+        text += fmt::format("      template: {}\n", nlohmann::json(fmt::format("ServiceLens: {}", fmt::join(note_parts, "; "))).dump());
     if (!report.empty()) text += fmt::format("  - on: schedule\n    run: [{}]\n", report);
     return text;
 }

@@ -5,6 +5,7 @@
 #include <servicelens/host/logging.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/progress_display.hpp>
+#include <servicelens/host/write_back_note.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -13,7 +14,6 @@
 #include <exception>
 #include <map>
 #include <optional>
-#include <regex>
 #include <thread>
 
 namespace servicelens::host {
@@ -31,8 +31,6 @@ const char *value_type_name(sl_value_type_t t)
     default: return "string";
     }
 }
-
-const char *label_name(int label) { return label > 0 ? "positive" : label < 0 ? "negative" : "neutral"; }
 
 // One text of a batch handed to sentiment analyzers.
 struct TextRef {
@@ -232,11 +230,13 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
 
         store::BatchCommit commit{connector.name(), {}, {}, {}, {}, page.next, std::move(unacknowledged)};
         unacknowledged.clear();
-        // attributes[stage][incident] and scores[stage][text], for write-back bodies.
-        // Indices into commit.attributes per incident, and (text, commit.sentiments index) pairs, per instance.
-        std::map<std::string, std::vector<std::vector<std::size_t>>> found_by_instance;
+        // What each instance found, for write-back bodies: per incident, the
+        // index of its set in commit.attribute_sets (no_set when it found
+        // nothing); per text, (text, commit.sentiments index) pairs.
+        constexpr std::size_t no_set = static_cast<std::size_t>(-1);
+        std::map<std::string, std::vector<std::size_t>> found_by_instance;
         std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>> scored_by_instance;
-        commit.attributes.reserve(incidents.size() * 8);
+        commit.attribute_sets.reserve(incidents.size() * p.context.size());
         commit.sentiments.reserve(texts.size() * 2);
 
         const auto report_failure = [&](const std::string &instance, const PluginDescriptor &d, std::size_t incident,
@@ -264,8 +264,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     }
                 });
             for (auto &t : threads) t.join();
-            auto &per_incident = found_by_instance[stage.name];
-            per_incident.resize(incidents.size());
+            auto &set_of_incident = found_by_instance[stage.name];
+            set_of_incident.assign(incidents.size(), no_set);
             for (std::size_t w = 0; w < parts.size(); ++w) {
                 const std::size_t offset = parts[w].first;
                 if (!results[w]) {
@@ -277,12 +277,18 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     p.log->warn("plugin instance '{}' ({}) broke the ABI: {}", stage.name, stage.descriptor->id, v);
                 for (const ItemFailure &f : results[w]->failures)
                     report_failure(stage.name, *stage.descriptor, offset + f.index, f.message);
-                for (const Attribute &a : results[w]->attributes) {
+                for (Attribute &a : results[w]->attributes) {
                     const std::size_t i = offset + a.incident_index;
-                    per_incident[i].push_back(commit.attributes.size());
-                    commit.attributes.push_back({incidents[i].id, stage.descriptor->id, stage.descriptor->version, a.key,
-                                                 value_type_name(a.type), a.value_text(), a.confidence, a.source,
-                                                 a.observed_at});
+                    if (set_of_incident[i] == no_set) {
+                        set_of_incident[i] = commit.attribute_sets.size();
+                        commit.attribute_sets.push_back(
+                            {incidents[i].id, stage.descriptor->id, stage.descriptor->version, {}});
+                    }
+                    std::string value = a.type == SL_VALUE_STRING || a.type == SL_VALUE_JSON ? std::move(a.text)
+                                                                                             : a.value_text();
+                    commit.attribute_sets[set_of_incident[i]].attributes.push_back(
+                        {std::move(a.key), value_type_name(a.type), std::move(value), a.confidence, std::move(a.source),
+                         a.observed_at});
                 }
             }
         }
@@ -333,51 +339,20 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             const config::PipelineRule &rule = config_.pipeline[r];
             if (!rule.write_back || rule.on == "schedule") continue;
             if (!rule.connector.empty() && rule.connector != connector.name()) continue;
+            const NoteTemplate note_template(rule.write_back->text_template);
             for (std::size_t i = 0; i < incidents.size(); ++i) {
-                std::map<std::string, std::string> values;
-                std::vector<std::string> parts;
-                double compound_sum = 0;
-                int compound_count = 0;
+                WriteBackNote note(note_template);
                 for (const std::string &name : rule.run) {
-                    if (auto it = found_by_instance.find(name); it != found_by_instance.end())
-                        for (const std::size_t k : it->second[i]) {
-                            const store::AttributeRecord &a = commit.attributes[k];
-                            values.emplace(a.key, a.value);
-                            parts.push_back(a.key + "=" + a.value);
-                        }
+                    if (auto it = found_by_instance.find(name); it != found_by_instance.end() && it->second[i] != no_set)
+                        for (const store::AttributeValue &a : commit.attribute_sets[it->second[i]].attributes)
+                            note.add_attribute(a.key, a.value);
                     if (auto it = scored_by_instance.find(name); it != scored_by_instance.end())
                         for (const auto &[t, k] : it->second)
-                            if (texts[t].incident == i && (rule.on == "incident_changed" || rule.on == texts[t].event)) {
-                                compound_sum += commit.sentiments[k].compound;
-                                ++compound_count;
-                            }
+                            if (texts[t].incident == i && (rule.on == "incident_changed" || rule.on == texts[t].event))
+                                note.add_compound(commit.sentiments[k].compound);
                 }
-                if (compound_count > 0) {
-                    const double mean = compound_sum / compound_count;
-                    values["sentiment.compound"] = fmt::format("{:+.2f}", mean);
-                    values["sentiment.label"] = label_name(mean > 0.05 ? 1 : mean < -0.05 ? -1 : 0);
-                    parts.push_back(fmt::format("sentiment={} ({:+.2f}, {} text{})", values["sentiment.label"], mean,
-                                                compound_count, compound_count == 1 ? "" : "s"));
-                }
-                if (parts.empty()) continue;   // nothing learned: nothing to write
-                std::string body;
-                if (!rule.write_back->text_template.empty()) {
-                    static const std::regex placeholder(R"(\{\{\s*([a-z0-9_.]+)\s*\}\})");
-                    std::string out;
-                    auto last = rule.write_back->text_template.cbegin();
-                    for (std::sregex_iterator it(rule.write_back->text_template.begin(),
-                                                 rule.write_back->text_template.end(), placeholder), end;
-                         it != end; ++it) {
-                        out.append(last, (*it)[0].first);
-                        const auto v = values.find((*it)[1]);
-                        out += v == values.end() ? "unknown" : v->second;
-                        last = (*it)[0].second;
-                    }
-                    body = out.append(last, rule.write_back->text_template.cend());
-                } else {
-                    body = "ServiceLens: ";
-                    for (std::size_t k = 0; k < parts.size(); ++k) body += (k ? "; " : "") + parts[k];
-                }
+                if (note.empty()) continue;   // nothing learned: nothing to write
+                std::string body = note.text();
                 commit.outbox.push_back({0, connector.name(), incidents[i].id,
                                          fmt::format("{}:{}:{}:rule{}", connector.name(), incidents[i].id,
                                                      incidents[i].updated_at, r),
@@ -396,7 +371,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         mark = page.next;
         stats.batches += 1;
         stats.incidents += incidents.size();
-        stats.attributes += commit.attributes.size();
+        for (const store::AttributeSet &set : commit.attribute_sets) stats.attributes += set.attributes.size();
         stats.sentiments += commit.sentiments.size();
         // ...then the writes; they leave the outbox with the next commit, or below.
         unacknowledged = send_outbox(connector, stats);

@@ -1,13 +1,16 @@
 #include <servicelens/store/state_store.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <map>
+#include <utility>
 
 namespace servicelens::store {
 
 namespace {
 
-constexpr int schema_version = 2;
+constexpr int schema_version = 3;
 
 // Version 2 keys enrichment by the incident's integer key and an interned
 // plugin, in WITHOUT ROWID tables: a row and its primary key are stored
@@ -110,6 +113,87 @@ DROP TABLE attributes_v1;
 DROP TABLE sentiments_v1;
 )sql";
 
+// Version 3 keeps one row per incident and plugin: a context plugin emits
+// ten or more attributes per incident, and a row per attribute made B-tree
+// inserts most of a sync's time. The attributes are a JSON array of
+// [key, type, value] rows; most of a plugin's attributes share a source,
+// confidence and observed time, which the set holds once, and a row that
+// differs carries its own as [key, type, value, confidence, source,
+// observed_at]. Sets are larger than SQLite likes rows of WITHOUT ROWID
+// tables to be, hence a rowid table. The attributes view gives the version
+// 2 shape back to anyone querying the file by hand.
+constexpr const char *migrate_v2_to_v3 = R"sql(
+ALTER TABLE attributes RENAME TO attributes_v2;
+CREATE TABLE attribute_sets (
+    incident       INTEGER NOT NULL,
+    plugin         INTEGER NOT NULL,
+    plugin_version TEXT NOT NULL,
+    confidence     REAL NOT NULL,
+    source         TEXT NOT NULL,
+    observed_at    INTEGER,
+    attributes     TEXT NOT NULL,
+    PRIMARY KEY (incident, plugin)
+);
+INSERT INTO attribute_sets
+    SELECT incident, plugin, max(plugin_version), 0, '', NULL,
+           json_group_array(json_array(key, type, value, confidence, source, observed_at))
+    FROM (SELECT * FROM attributes_v2 ORDER BY incident, plugin, key) GROUP BY incident, plugin;
+DROP TABLE attributes_v2;
+CREATE VIEW attributes AS
+    SELECT s.incident AS incident, p.plugin_id AS plugin_id, s.plugin_version AS plugin_version,
+           a.value ->> 0 AS key, a.value ->> 1 AS type, a.value ->> 2 AS value,
+           iif(json_array_length(a.value) = 6, a.value ->> 3, s.confidence) AS confidence,
+           iif(json_array_length(a.value) = 6, a.value ->> 4, s.source) AS source,
+           iif(json_array_length(a.value) = 6, a.value ->> 5, s.observed_at) AS observed_at
+    FROM attribute_sets s JOIN plugins p ON p.key = s.plugin, json_each(s.attributes) a;
+)sql";
+
+bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
+{
+    return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
+}
+
+// A set's attributes as attribute_sets stores them; the first attribute
+// gives the set's provenance. The rows of `scratch` keep their strings'
+// capacity from set to set: a sync packs hundreds of thousands of sets, and
+// building a fresh document for each was most of the packing time.
+std::string pack_attributes(const std::vector<AttributeValue> &attributes, nlohmann::json &scratch)
+{
+    auto &rows = scratch.get_ref<nlohmann::json::array_t &>();
+    rows.resize(attributes.size(), nlohmann::json::array({"", "", ""}));
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+        const AttributeValue &a = attributes[i];
+        auto &row = rows[i].get_ref<nlohmann::json::array_t &>();
+        row.resize(same_provenance(a, attributes.front()) ? 3 : 6, "");
+        row[0].get_ref<std::string &>() = a.key;
+        row[1].get_ref<std::string &>() = a.type;
+        row[2].get_ref<std::string &>() = a.value;
+        if (row.size() == 3) continue;
+        row[3] = a.confidence;
+        row[4] = a.source;
+        row[5] = a.observed_at == SL_TIMESTAMP_NONE ? nlohmann::json() : nlohmann::json(a.observed_at);
+    }
+    return scratch.dump();
+}
+
+void unpack_attributes(const Statement &set, const std::string &incident_id, std::vector<AttributeRecord> &out)
+{
+    // Columns: plugin_id, plugin_version, confidence, source, observed_at, attributes.
+    const std::string plugin_id = set.text(0), plugin_version = set.text(1), source = set.text(3);
+    const double confidence = set.real(2);
+    const sl_timestamp_t observed_at = set.is_null(4) ? SL_TIMESTAMP_NONE : set.integer(4);
+    for (const nlohmann::json &a : nlohmann::json::parse(set.text(5))) {
+        AttributeRecord &r = out.emplace_back(AttributeRecord{incident_id, plugin_id, plugin_version,
+                                                              a.at(0).get<std::string>(), a.at(1).get<std::string>(),
+                                                              a.at(2).get<std::string>(), confidence, source,
+                                                              observed_at});
+        if (a.size() < 6) continue;
+        r.confidence = a.at(3).get<double>();
+        r.source = a.at(4).get<std::string>();
+        r.observed_at = a.at(5).is_null() ? SL_TIMESTAMP_NONE : a.at(5).get<sl_timestamp_t>();
+    }
+}
+
 int64_t now_ms()
 {
     using namespace std::chrono;
@@ -128,9 +212,12 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
     if (found > schema_version)
         throw SqliteError(file.string() + ": the state store was written by a newer ServiceLens (schema " +
                           std::to_string(found) + "); upgrade this host");
+    // A new store is laid out as version 2 and migrated like an old one:
+    // one path, tested by every test that opens a store.
     if (found == 1) db_.execute(migrate_v1_to_v2);
-    db_.execute(schema_v2);
+    if (found < 3) db_.execute(schema_v2);
     if (found == 1) db_.execute(copy_v1_into_v2);
+    if (found < 3) db_.execute(migrate_v2_to_v3);
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
 }
@@ -191,15 +278,18 @@ void StateStore::commit_batch(const BatchCommit &batch)
             throw SqliteError("a result for incident '" + incident_id + "' is not in the batch that carries it");
         return found->second;
     };
-    Statement attribute = db_.prepare(
-        "INSERT OR REPLACE INTO attributes (incident, plugin, key, plugin_version, type, value, confidence, source, "
-        "observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    for (const AttributeRecord &a : batch.attributes) {
-        attribute.bind(1, key_of(a.incident_id)).bind(2, plugin_key(a.plugin_id)).bind(3, a.key);
-        attribute.bind(4, a.plugin_version).bind(5, a.type).bind(6, a.value).bind(7, a.confidence).bind(8, a.source);
-        if (a.observed_at == SL_TIMESTAMP_NONE) attribute.bind_null(9);
-        else attribute.bind(9, a.observed_at);
-        attribute.run();
+    Statement attribute_set = db_.prepare(
+        "INSERT OR REPLACE INTO attribute_sets (incident, plugin, plugin_version, confidence, source, observed_at, "
+        "attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    for (const AttributeSet &set : batch.attribute_sets) {
+        if (set.attributes.empty()) continue;
+        const AttributeValue &first = set.attributes.front();
+        attribute_set.bind(1, key_of(set.incident_id)).bind(2, plugin_key(set.plugin_id)).bind(3, set.plugin_version);
+        attribute_set.bind(4, first.confidence).bind(5, first.source);
+        if (first.observed_at == SL_TIMESTAMP_NONE) attribute_set.bind_null(6);
+        else attribute_set.bind(6, first.observed_at);
+        attribute_set.bind(7, pack_attributes(set.attributes, packing_scratch_));
+        attribute_set.run();
     }
     Statement sentiment = db_.prepare(
         "INSERT OR REPLACE INTO sentiments (incident, text_id, plugin, plugin_version, label, compound, positive, "
@@ -297,8 +387,8 @@ void StateStore::for_each_incident(
     // one incident, not the whole store.
     Statement incidents = db_.prepare("SELECT key, connector, id, body FROM incidents ORDER BY connector, id");
     Statement attributes = db_.prepare(
-        "SELECT p.plugin_id, a.plugin_version, a.key, a.type, a.value, a.confidence, a.source, a.observed_at "
-        "FROM attributes a JOIN plugins p ON p.key = a.plugin WHERE a.incident = ?1");
+        "SELECT p.plugin_id, s.plugin_version, s.confidence, s.source, s.observed_at, s.attributes "
+        "FROM attribute_sets s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
     Statement sentiments = db_.prepare(
         "SELECT s.text_id, p.plugin_id, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative, "
         "s.confidence, s.written_at FROM sentiments s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
@@ -308,10 +398,7 @@ void StateStore::for_each_incident(
         const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
         found_attributes.clear();
         attributes.bind(1, incidents.integer(0));
-        while (attributes.step())
-            found_attributes.push_back({incident.id, attributes.text(0), attributes.text(1), attributes.text(2),
-                                        attributes.text(3), attributes.text(4), attributes.real(5), attributes.text(6),
-                                        attributes.is_null(7) ? SL_TIMESTAMP_NONE : attributes.integer(7)});
+        while (attributes.step()) unpack_attributes(attributes, incident.id, found_attributes);
         attributes.reset();
         found_sentiments.clear();
         sentiments.bind(1, incidents.integer(0));

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <unistd.h>
 
 using namespace servicelens::store;
@@ -24,7 +26,7 @@ BatchCommit batch(const std::string &incident, sl_timestamp_t updated)
     BatchCommit b;
     b.connector = "desk";
     b.incidents.push_back({"desk", incident, "{}"});
-    b.attributes.push_back({incident, "p", "1.0.0", "caller.site", "string", "Zurich", 1.0, "test", SL_TIMESTAMP_NONE});
+    b.attribute_sets.push_back({incident, "p", "1.0.0", {{"caller.site", "string", "Zurich", 1.0, "test", SL_TIMESTAMP_NONE}}});
     b.outbox.push_back({0, "desk", incident, "desk:" + incident + ":" + std::to_string(updated), "work_note", "", "hi", 0});
     b.watermark = {updated, incident};
     return b;
@@ -82,8 +84,8 @@ TEST_CASE("a newer plugin version replaces the results of the older one")
     StateStore state(temp.file);
     state.commit_batch(batch("a", 100));
     BatchCommit again = batch("a", 200);
-    again.attributes[0].plugin_version = "1.1.0";
-    again.attributes[0].value = "Basel";
+    again.attribute_sets[0].plugin_version = "1.1.0";
+    again.attribute_sets[0].attributes[0].value = "Basel";
     state.commit_batch(again);
     int visited = 0;
     state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
@@ -94,6 +96,119 @@ TEST_CASE("a newer plugin version replaces the results of the older one")
         CHECK(attributes[0].value == "Basel");
     });
     CHECK(visited == 1);
+}
+
+TEST_CASE("an attribute set replaces the plugin's whole earlier set, and other plugins' sets stay")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    BatchCommit first = batch("a", 100);
+    first.attribute_sets[0].attributes.push_back({"caller.vip", "boolean", "true", 0.5, "test", 7});
+    first.attribute_sets.push_back({"a", "q", "2.0.0", {{"device.count", "integer", "2", 1.0, "cmdb", 9}}});
+    state.commit_batch(first);
+    state.commit_batch(batch("a", 200));   // plugin p now says only caller.site
+    std::vector<std::string> keys;
+    state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &) {
+        for (const AttributeRecord &a : attributes) keys.push_back(a.plugin_id + ":" + a.key);
+    });
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::string>{"p:caller.site", "q:device.count"});
+}
+
+TEST_CASE("packed attributes read back exactly, and the attributes view shows one row per attribute")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    BatchCommit b = batch("a", 100);
+    const std::string awkward = "say \"hi\"\n\tZ\u00fcrich \xe2\x9c\x93 [1,2]";
+    b.attribute_sets[0].attributes = {{"caller.note", "string", awkward, 0.125, "hr:7", 1700000000123},
+                                      {"activity.last_apps", "json", R"([{"app":"Teams"}])", 1.0, "t", SL_TIMESTAMP_NONE},
+                                      {"incident.age_hours", "number", "9177.616191944444", 0.3, "x", -5}};
+    state.commit_batch(b);
+    std::vector<AttributeRecord> found;
+    state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &) { found = attributes; });
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].value == awkward);
+    CHECK(found[0].confidence == 0.125);
+    CHECK(found[0].observed_at == 1700000000123);
+    CHECK(found[0].source == "hr:7");
+    CHECK(found[1].type == "json");
+    CHECK(found[1].value == R"([{"app":"Teams"}])");
+    CHECK(found[1].observed_at == SL_TIMESTAMP_NONE);
+    CHECK(found[2].value == "9177.616191944444");
+    CHECK(found[2].observed_at == -5);
+    Statement view = state.database().prepare(
+        "SELECT plugin_id, plugin_version, key, type, value, confidence, source, observed_at FROM attributes ORDER BY key");
+    std::vector<std::string> rows;
+    while (view.step())
+        rows.push_back(view.text(0) + "|" + view.text(1) + "|" + view.text(2) + "|" + view.text(3) + "|" +
+                       view.text(5) + "|" + view.text(6) + "|" + (view.is_null(7) ? "null" : view.text(7)));
+    CHECK(rows == std::vector<std::string>{"p|1.0.0|activity.last_apps|json|1.0|t|null",
+                                           "p|1.0.0|caller.note|string|0.125|hr:7|1700000000123",
+                                           "p|1.0.0|incident.age_hours|number|0.3|x|-5"});
+}
+
+TEST_CASE("a version 2 state store is migrated: one attribute row each becomes one set per incident and plugin")
+{
+    TempStore temp;
+    {
+        // The version 2 layout, as ServiceLens wrote it before attributes were packed.
+        Database v2(temp.file);
+        v2.execute(R"sql(
+            CREATE TABLE watermarks (connector TEXT PRIMARY KEY, updated_at INTEGER NOT NULL, last_id TEXT NOT NULL);
+            CREATE TABLE incidents (key INTEGER PRIMARY KEY, connector TEXT NOT NULL, id TEXT NOT NULL,
+                body TEXT NOT NULL, seen_at INTEGER NOT NULL, UNIQUE (connector, id));
+            CREATE TABLE plugins (key INTEGER PRIMARY KEY, plugin_id TEXT NOT NULL UNIQUE);
+            CREATE TABLE attributes (incident INTEGER NOT NULL, plugin INTEGER NOT NULL, key TEXT NOT NULL,
+                plugin_version TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, confidence REAL NOT NULL,
+                source TEXT NOT NULL, observed_at INTEGER, PRIMARY KEY (incident, plugin, key)) WITHOUT ROWID;
+            CREATE TABLE sentiments (incident INTEGER NOT NULL, text_id TEXT NOT NULL, plugin INTEGER NOT NULL,
+                plugin_version TEXT NOT NULL, label INTEGER NOT NULL, compound REAL NOT NULL, positive REAL NOT NULL,
+                neutral REAL NOT NULL, negative REAL NOT NULL, confidence REAL NOT NULL, written_at INTEGER,
+                PRIMARY KEY (incident, text_id, plugin)) WITHOUT ROWID;
+            CREATE TABLE outbox (id INTEGER PRIMARY KEY, connector TEXT NOT NULL, incident_id TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, field TEXT NOT NULL, body TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL, sent_at INTEGER);
+            CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL;
+            CREATE TABLE runs (id INTEGER PRIMARY KEY, connector TEXT NOT NULL, command TEXT NOT NULL,
+                started_at INTEGER NOT NULL, finished_at INTEGER, status TEXT NOT NULL DEFAULT 'running', stats TEXT);
+            INSERT INTO watermarks VALUES ('desk', 100, 'b');
+            INSERT INTO incidents VALUES (1, 'desk', 'a', '{"id":"a"}', 1), (2, 'desk', 'b', '{"id":"b"}', 1);
+            INSERT INTO plugins VALUES (1, 'p'), (2, 'q');
+            INSERT INTO attributes VALUES (1, 1, 'caller.site', '1.0.0', 'string', 'Zurich', 1.0, 'hr', NULL),
+                                          (1, 1, 'caller.vip', '1.0.0', 'boolean', 'true', 0.5, 'hr', 42),
+                                          (1, 2, 'device.count', '3.0.0', 'integer', '2', 1.0, 'cmdb', 9),
+                                          (2, 1, 'caller.site', '1.0.0', 'string', 'Say "hi"', 1.0, 'hr', NULL);
+            INSERT INTO sentiments VALUES (2, 'c1', 2, '3.0.0', -1, -0.5, 0.1, 0.2, 0.7, 0.9, 7);
+            INSERT INTO outbox (connector, incident_id, idempotency_key, kind, field, body, created_at)
+                VALUES ('desk', 'b', 'desk:b:100:rule0', 'work_note', '', 'hi', 1);
+            PRAGMA user_version = 2;
+        )sql");
+    }
+    StateStore state(temp.file);
+    CHECK(state.watermark("desk")->last_id == "b");
+    REQUIRE(state.pending_outbox("desk", 10).size() == 1);
+    std::map<std::string, std::vector<std::string>> seen;
+    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &sentiments) {
+        for (const AttributeRecord &a : attributes)
+            seen[i.id].push_back(a.plugin_id + " " + a.plugin_version + " " + a.key + "=" + a.value + " " + a.type + " " +
+                                 std::to_string(a.confidence).substr(0, 3) + " " + a.source + " " +
+                                 (a.observed_at == SL_TIMESTAMP_NONE ? "none" : std::to_string(a.observed_at)));
+        for (const SentimentRecord &r : sentiments) seen[i.id].push_back(r.plugin_id + " " + r.text_id);
+    });
+    for (auto &[id, lines] : seen) std::sort(lines.begin(), lines.end());
+    CHECK(seen["a"] == std::vector<std::string>{"p 1.0.0 caller.site=Zurich string 1.0 hr none",
+                                                "p 1.0.0 caller.vip=true boolean 0.5 hr 42",
+                                                "q 3.0.0 device.count=2 integer 1.0 cmdb 9"});
+    CHECK(seen["b"] == std::vector<std::string>{"p 1.0.0 caller.site=Say \"hi\" string 1.0 hr none", "q c1"});
+    Statement sets = state.database().prepare("SELECT count(*) FROM attribute_sets");
+    sets.step();
+    CHECK(sets.integer(0) == 3);
+    state.commit_batch(batch("c", 200));   // and it goes on working in the new layout
+    CHECK(state.pending_outbox("desk", 10).size() == 2);
 }
 
 TEST_CASE("a version 1 state store is migrated with its results, outbox and watermark")

@@ -12,6 +12,8 @@
 
 #include <servicelens/timestamp.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,6 +41,26 @@ struct AttributeRecord {
     double confidence = 0;
     std::string source;
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
+};
+
+// One attribute as a plugin gave it; its set says for which incident and
+// by which plugin.
+struct AttributeValue {
+    std::string key;
+    std::string type;          // string, integer, number, boolean, time, json
+    std::string value;         // as text
+    double confidence = 0;
+    std::string source;
+    sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
+};
+
+// Everything one plugin said about one incident in one run: stored as one
+// row, and it replaces what the plugin said about the incident before.
+struct AttributeSet {
+    std::string incident_id;
+    std::string plugin_id;
+    std::string plugin_version;
+    std::vector<AttributeValue> attributes;
 };
 
 struct SentimentRecord {
@@ -72,7 +94,7 @@ struct StoredIncident {
 struct BatchCommit {
     std::string connector;
     std::vector<StoredIncident> incidents;
-    std::vector<AttributeRecord> attributes;
+    std::vector<AttributeSet> attribute_sets;
     std::vector<SentimentRecord> sentiments;
     std::vector<OutboxEntry> outbox;
     Watermark watermark;           // after this batch
@@ -88,8 +110,8 @@ public:
 
     std::optional<Watermark> watermark(const std::string &connector);
 
-    // One transaction: incidents, results (replacing earlier results of the
-    // same plugin for the same incident), outbox entries (a known
+    // One transaction: incidents, results (an attribute set replaces the
+    // plugin's earlier set for the incident), outbox entries (a known
     // idempotency key is skipped), and the new watermark.
     void commit_batch(const BatchCommit &batch);
 
@@ -120,6 +142,7 @@ private:
 
     Database db_;
     std::map<std::string, int64_t> plugin_keys_;
+    nlohmann::json packing_scratch_ = nlohmann::json::array();
 };
 
 } // namespace servicelens::store

@@ -1,0 +1,54 @@
+// What a pipeline rule writes back for one incident. With the rule's
+// template, the template with {{key}} filled from what the rule's plugins
+// found ("unknown" where nothing was); without one, "ServiceLens: " and
+// every attribute as key=value, then the mean sentiment of the texts.
+#pragma once
+
+#include <servicelens/config/host_config.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace servicelens::host {
+
+// The template, split once per sync: a sync composes a note per incident.
+class NoteTemplate {
+public:
+    explicit NoteTemplate(const std::string &text_template);
+
+    bool empty() const noexcept { return literals_.empty(); }
+    // The index of `key` among the keys the template names, or -1.
+    int key_index(std::string_view key) const noexcept;
+    std::size_t key_count() const noexcept { return keys_.size(); }
+    // The template with each placeholder replaced by values[its key index].
+    std::string fill(const std::vector<std::string> &values) const;
+
+private:
+    std::vector<std::string> keys_;          // each once
+    std::vector<std::string> literals_;      // the text around placeholders: one more than slots_
+    std::vector<std::size_t> slots_;         // per placeholder, its key index
+};
+
+class WriteBackNote {
+public:
+    explicit WriteBackNote(const NoteTemplate &note_template);
+
+    void add_attribute(std::string_view key, std::string_view value);
+    void add_compound(double compound);
+    // Nothing found: nothing to write.
+    bool empty() const noexcept { return !found_anything_; }
+    std::string text() const;
+
+private:
+    const NoteTemplate &template_;
+    std::vector<std::string> values_;   // per template key
+    std::vector<bool> known_;
+    std::string listing_;               // key=value; ... without one
+    double compound_sum_ = 0;
+    int compound_count_ = 0;
+    bool found_anything_ = false;
+};
+
+} // namespace servicelens::host
