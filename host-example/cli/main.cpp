@@ -87,6 +87,7 @@ int main(int argc, char **argv)
     cli::add_seed_command(app, global);
     cli::add_sync_commands(app, global);
     cli::add_report_command(app, global);
+    cli::add_import_command(app);
     cli::add_new_command(app);
 
     try {

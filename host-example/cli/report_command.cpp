@@ -6,14 +6,18 @@
 #include <servicelens/host/incident_json.hpp>
 #include <servicelens/host/logging.hpp>
 #include <servicelens/host/plugin_registry.hpp>
+#include <servicelens/host/progress_display.hpp>
 #include <servicelens/host/report_renderer.hpp>
 #include <servicelens/host/report_runner.hpp>
+#include <servicelens/host/servicenow_csv.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <unistd.h>
 #include <sstream>
 
 namespace servicelens::cli {
@@ -27,6 +31,7 @@ struct ReportOptions {
     std::string time_zone;
     std::vector<std::string> formats = {"html", "md", "json", "csv"};
     std::filesystem::path out = "servicelens-report";
+    std::filesystem::path csv;       // report on a ServiceNow export instead of the state store
 };
 
 sl_timestamp_t parse_date(const std::string &text, const char *option)
@@ -57,14 +62,59 @@ void write_file(const std::filesystem::path &path, const std::string &content)
     if (!out) throw CommandFailed(exit_failure, "cannot write " + path.string());
 }
 
-void report(const ReportOptions &o, const GlobalOptions &global)
+// The configuration, or, for a report on an export with no configuration
+// file, the default plugin folders and the plugin by id with its defaults.
+config::HostConfig load_configuration(const ReportOptions &o)
 {
-    config::HostConfig cfg;
+    if (!o.csv.empty() && !std::filesystem::exists(o.config)) {
+        config::HostConfig cfg;
+        cfg.plugin_dirs = default_plugin_dirs();
+        config::PluginInstanceConfig instance;
+        instance.name = o.plugin;
+        instance.plugin_id = o.plugin;
+        instance.config = nlohmann::json::object();
+        cfg.plugins.push_back(instance);
+        return cfg;
+    }
     try {
-        cfg = config::load_host_config(o.config, {{}, default_plugin_dirs()});
+        return config::load_host_config(o.config, {{}, default_plugin_dirs()});
     } catch (const config::ConfigError &e) {
         throw CommandFailed(exit_bad_input, e.what());
     }
+}
+
+nlohmann::json build_from_csv(const ReportOptions &o, host::ReportBuilderInstance &builder, const host::ReportPeriod &period)
+{
+    std::size_t warnings = 0;
+    host::ServiceNowCsvStats stats;
+    const std::vector<store::AttributeRecord> no_attributes;
+    const std::vector<store::SentimentRecord> no_scores;
+    host::ProgressDisplay progress("read " + o.csv.filename().string(), ::isatty(2));
+    nlohmann::json document;
+    try {
+        document = host::build_report(
+            [&](const host::IncidentVisitor &visit) {
+                stats = host::read_servicenow_csv(
+                    o.csv, "csv", [&](host::OwnedIncident &&i) { visit(std::move(i), no_attributes, no_scores); },
+                    [&](const std::string &message) {
+                        if (++warnings <= 20) spdlog::warn("{}", message);
+                    },
+                    [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+            },
+            builder, period);
+    } catch (const std::runtime_error &e) {
+        if (dynamic_cast<const host::PluginCallError *>(&e)) throw;
+        throw CommandFailed(exit_bad_input, e.what());
+    }
+    progress.finish(stats.rows);
+    if (warnings > 20) spdlog::warn("{} more rows skipped; the first 20 are named above", warnings - 20);
+    spdlog::info("{}: {} rows, {} incidents, {} rows skipped", o.csv.string(), stats.rows, stats.incidents, stats.skipped);
+    return document;
+}
+
+void report(const ReportOptions &o, const GlobalOptions &global)
+{
+    const config::HostConfig cfg = load_configuration(o);
     host::redact_in_logs(cfg.secrets);
     apply_logging_settings(cfg, global);
     const config::PluginInstanceConfig instance = find_instance(cfg, o.plugin);
@@ -74,13 +124,20 @@ void report(const ReportOptions &o, const GlobalOptions &global)
     if (!library) throw CommandFailed(exit_bad_input, fmt::format("plugin '{}' is not in {}", instance.plugin_id,
                                                                   cfg.plugin_dirs.empty() ? "any plugin folder"
                                                                                           : cfg.plugin_dirs[0].string()));
-    if (!std::filesystem::exists(cfg.state_store))
-        throw CommandFailed(exit_bad_input, fmt::format("{} does not exist yet: run `servicelens sync --once --config {}` first",
-                                                        cfg.state_store.string(), o.config.string()));
-    store::StateStore state(cfg.state_store);
+    if (!o.csv.empty() && (o.from.empty() || o.to.empty()))
+        throw CommandFailed(exit_bad_input, "--csv needs --from and --to (the report's period, e.g. --from 2025-01-01 "
+                                            "--to 2026-01-01)");
+    std::optional<store::StateStore> state;
+    if (o.csv.empty()) {
+        if (!std::filesystem::exists(cfg.state_store))
+            throw CommandFailed(exit_bad_input,
+                                fmt::format("{} does not exist yet: run `servicelens sync --once --config {}` first",
+                                            cfg.state_store.string(), o.config.string()));
+        state.emplace(cfg.state_store);
+    }
     host::ReportPeriod period{0, 0, o.time_zone};
     if (o.from.empty() || o.to.empty()) {
-        const auto stored = host::stored_period(state);
+        const auto stored = host::stored_period(*state);
         if (!stored) throw CommandFailed(exit_failure, "the state store holds no incident yet: sync first");
         period.from = stored->from;
         period.to = stored->to;
@@ -90,7 +147,8 @@ void report(const ReportOptions &o, const GlobalOptions &global)
     if (period.to <= period.from) throw CommandFailed(exit_bad_input, "--to must be after --from");
 
     host::ReportBuilderInstance builder(*library, {instance.plugin_id, instance.name, instance.config.dump(), {}});
-    const nlohmann::json document = host::build_report(state, builder, period);
+    const nlohmann::json document =
+        o.csv.empty() ? host::build_report(*state, builder, period) : build_from_csv(o, builder, period);
     // Renderers trust the document's shape: check it first, and say whose bug it is.
     const auto problems = config::check_against_schema(*config::builtin_schema("report.schema.json"), document);
     if (!problems.empty()) {
@@ -137,6 +195,10 @@ void add_report_command(CLI::App &app, const GlobalOptions &global)
         ->check(CLI::IsMember({"html", "md", "json", "csv"}))
         ->capture_default_str();
     cmd->add_option("--out", o->out, "Folder for the rendered files")->capture_default_str();
+    cmd->add_option("--csv", o->csv,
+                    "Report on a ServiceNow incident export (CSV) read straight from the file, instead of the state "
+                    "store; needs --from and --to, and no configuration (the plugin's defaults) unless --config names one")
+        ->check(CLI::ExistingFile);
     cmd->callback([o, &global] { report(*o, global); });
 }
 

@@ -29,11 +29,11 @@ public:
     bool full() const noexcept { return records_.size() >= capacity_; }
     std::size_t size() const noexcept { return records_.size(); }
 
-    void add(const store::StoredIncident &stored, const std::vector<store::AttributeRecord> &attributes,
+    void add(OwnedIncident &&incident, const std::vector<store::AttributeRecord> &attributes,
              const std::vector<store::SentimentRecord> &sentiments)
     {
         Entry &e = entries_.emplace_back();
-        e.incident = incident_from_json(nlohmann::json::parse(stored.json));
+        e.incident = std::move(incident);
         e.view = std::make_unique<IncidentView>(e.incident);
         e.attribute_records = attributes;
         e.sentiment_records = sentiments;
@@ -122,7 +122,7 @@ std::optional<ReportPeriod> stored_period(store::StateStore &state)
     return ReportPeriod{first - first % day, last - last % day + day, ""};
 }
 
-nlohmann::json build_report(store::StateStore &state, ReportBuilderInstance &builder, const ReportPeriod &period)
+nlohmann::json build_report(const IncidentFeed &feed, ReportBuilderInstance &builder, const ReportPeriod &period)
 {
     sl_report_params_t params{};
     params.struct_size = sizeof params;
@@ -131,9 +131,9 @@ nlohmann::json build_report(store::StateStore &state, ReportBuilderInstance &bui
     params.time_zone = {period.time_zone.data(), period.time_zone.size()};
     ReportState report = builder.begin(params);
     RecordBatch batch(500);
-    state.for_each_incident([&](const store::StoredIncident &stored, const std::vector<store::AttributeRecord> &attributes,
-                                const std::vector<store::SentimentRecord> &sentiments) {
-        batch.add(stored, attributes, sentiments);
+    feed([&](OwnedIncident &&incident, const std::vector<store::AttributeRecord> &attributes,
+             const std::vector<store::SentimentRecord> &sentiments) {
+        batch.add(std::move(incident), attributes, sentiments);
         if (batch.full()) {
             builder.consume(report, batch.pointers());
             batch.clear();
@@ -148,6 +148,19 @@ nlohmann::json build_report(store::StateStore &state, ReportBuilderInstance &bui
         document["period"] = {{"from", format_utc(period.from)}, {"to", format_utc(period.to)},
                               {"time_zone", period.time_zone.empty() ? "UTC" : period.time_zone}};
     return document;
+}
+
+nlohmann::json build_report(store::StateStore &state, ReportBuilderInstance &builder, const ReportPeriod &period)
+{
+    return build_report(
+        [&](const IncidentVisitor &visit) {
+            state.for_each_incident([&](const store::StoredIncident &stored,
+                                        const std::vector<store::AttributeRecord> &attributes,
+                                        const std::vector<store::SentimentRecord> &sentiments) {
+                visit(incident_from_json(nlohmann::json::parse(stored.json)), attributes, sentiments);
+            });
+        },
+        builder, period);
 }
 
 } // namespace servicelens::host

@@ -76,8 +76,8 @@ CsvFile CsvFile::read(const std::filesystem::path &file, const Warn &warn)
     return parse(read_text_file(file), file.string(), warn);
 }
 
-CsvReader::CsvReader(std::string_view text, std::string file_name, Warn warn)
-    : text_(text), file_name_(std::move(file_name)), warn_(std::move(warn))
+CsvReader::CsvReader(std::string_view text, std::string file_name, Warn warn, std::size_t header_line)
+    : text_(text), file_name_(std::move(file_name)), warn_(std::move(warn)), line_(header_line)
 {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);   // a spreadsheet's byte-order mark
     if (text_.empty() || !next_record(text_, at_, line_, header_))

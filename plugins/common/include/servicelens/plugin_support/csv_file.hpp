@@ -36,7 +36,9 @@ struct CsvRow {
 class CsvReader {
 public:
     // Throws std::runtime_error naming the file when it has no header row.
-    CsvReader(std::string_view text, std::string file_name, Warn warn);
+    // `header_line` numbers the header's line, for a text that is a chunk
+    // of a larger file with the header put back in front.
+    CsvReader(std::string_view text, std::string file_name, Warn warn, std::size_t header_line = 1);
 
     const std::vector<std::string> &header() const noexcept { return header_; }
     std::optional<std::size_t> column(std::string_view name) const noexcept;
@@ -51,7 +53,7 @@ private:
     std::string file_name_;
     Warn warn_;
     std::size_t at_ = 0;     // where the next record starts
-    std::size_t line_ = 1;   // its line
+    std::size_t line_;       // its line
     std::vector<std::string> header_;
     CsvRow row_;
 };
