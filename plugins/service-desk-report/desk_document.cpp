@@ -115,11 +115,15 @@ std::vector<Spike> volume_spikes(const DeskState &s, double &median_out)
         deviation.push_back(std::abs(v - m));
         mean_deviation += std::abs(v - m) / static_cast<double>(volume.size());
     }
+    // z = 0.6745 (x - m) / MAD; when more than half the days share one
+    // volume the MAD is 0, and (x - m) / (1.253314 MeanAD) takes its place
+    // (IBM SPSS Modeler's modified z-score): both divide by an estimate of
+    // the standard deviation of normal data.
     double scale = lower_median(deviation);
     double factor = 0.6745;
     if (scale == 0) {
         scale = mean_deviation;
-        factor = 0.6745 / 1.2533;   // 1.2533 MeanAD estimates the MAD of a normal sample
+        factor = 1 / 1.253314;
     }
     if (scale == 0) return spikes;
     for (std::int64_t d = first; d <= last; ++d) {

@@ -119,9 +119,10 @@ void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &
 
     if (const auto first = i.first_response_at(); first && *first >= *opened)
         add_duration(s.first_response_hours, static_cast<double>(*first - *opened) / ms_per_hour, i);
+    // Resolved means resolved_at is set; a duration also needs it not to
+    // come before opened_at (a clock or data error, left out of the times).
     const auto resolved = i.resolved_at();
-    const bool resolved_here = resolved && *resolved >= *opened;
-    if (resolved_here) {
+    if (resolved && *resolved >= *opened) {
         const double hours = static_cast<double>(*resolved - *opened) / ms_per_hour;
         add_duration(s.resolve_hours, hours, i);
         month.resolve_hours.add(hours);
@@ -131,7 +132,7 @@ void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &
         count(s.sla_by_priority[priority_name(i.priority())], !*breached);
         count(month.sla, !*breached);
     }
-    if (resolved_here) {
+    if (resolved) {
         const bool level1 = i.escalation_level() == 0;
         count(s.level1, level1);
         count(month.level1, level1);
