@@ -204,9 +204,19 @@ OwnedIncident make_incident(Rng &rng, std::size_t n, const Person &caller, const
     static constexpr std::array<double, 6> median_hours = {0, 2.5, 6, 20, 40, 60};
     x.first_response_at = opened + static_cast<sl_timestamp_t>(rng.exponential(x.priority <= 2 ? 10 : 45) * minute) + minute;
     x.sla_due_at = opened + static_cast<sl_timestamp_t>(sla_hours[static_cast<std::size_t>(x.priority)] * hour);
-    const double hours = rng.lognormal(median_hours[static_cast<std::size_t>(x.priority)] * (1 + x.escalation_level), 0.9) *
-                         (category.how_to ? 0.3 : 1.0);
-    const sl_timestamp_t resolved = opened + static_cast<sl_timestamp_t>(hours * hour) + 5 * minute;
+    // A phone call, chat or walk-up that level 1 handles alone is often
+    // fixed while the caller waits: first-contact resolution.
+    const bool live = x.contact_type == SL_CONTACT_PHONE || x.contact_type == SL_CONTACT_CHAT ||
+                      x.contact_type == SL_CONTACT_WALK_UP;
+    const bool fixed_on_contact =
+        live && x.escalation_level == 0 && x.reassignment_count == 0 && rng.chance(category.how_to ? 0.7 : 0.45);
+    if (fixed_on_contact) x.first_response_at = opened + minute;
+    const double hours =
+        fixed_on_contact
+            ? static_cast<double>(5 + rng.below(40)) / 60.0
+            : rng.lognormal(median_hours[static_cast<std::size_t>(x.priority)] * (1 + x.escalation_level), 0.9) *
+                  (category.how_to ? 0.3 : 1.0);
+    const sl_timestamp_t resolved = opened + static_cast<sl_timestamp_t>(hours * hour) + (fixed_on_contact ? 0 : 5 * minute);
     sl_timestamp_t updated = x.first_response_at;
     if (resolved < o.until) {
         x.resolved_at = resolved;

@@ -142,6 +142,12 @@ std::string render_markdown(const json &r)
     std::string md = "# " + r.value("title", std::string("Report")) + "\n\n";
     if (r.contains("period"))
         md += fmt::format("Period: {} to {}\n\n", period_text(r["period"], "from"), period_text(r["period"], "to"));
+    // The sentences first: a reader who stops after them has the story.
+    if (r.contains("notes") && !r["notes"].empty()) {
+        md += "## In short\n\n";
+        for (const json &note : r["notes"]) md += "- " + note.get<std::string>() + "\n";
+        md += "\n";
+    }
     if (r.contains("metrics") && !r["metrics"].empty()) {
         md += "| Metric | Value |\n|---|---:|\n";
         for (const json &m : r["metrics"])
@@ -161,7 +167,6 @@ std::string render_markdown(const json &r)
         }
         md += "\n";
     }
-    for (const json &note : r.value("notes", json::array())) md += "- " + note.get<std::string>() + "\n";
     return md;
 }
 
@@ -196,6 +201,12 @@ std::string render_html(const json &r)
     if (r.contains("period"))
         html += fmt::format("<p class=\"period\">{} to {}</p>\n", html_escape(period_text(r["period"], "from")),
                             html_escape(period_text(r["period"], "to")));
+    // The sentences first: a reader who stops after them has the story.
+    if (r.contains("notes") && !r["notes"].empty()) {
+        html += "<section class=\"notes\"><h2>In short</h2><ul>";
+        for (const json &note : r["notes"]) html += "<li>" + html_escape(note.get<std::string>()) + "</li>";
+        html += "</ul></section>\n";
+    }
     if (r.contains("metrics") && !r["metrics"].empty()) {
         html += "<div class=\"metrics\">\n";
         for (const json &m : r["metrics"])
@@ -218,11 +229,6 @@ std::string render_html(const json &r)
             html += "</tr>\n";
         }
         html += "</tbody></table></section>\n";
-    }
-    if (r.contains("notes") && !r["notes"].empty()) {
-        html += "<section class=\"notes\"><h2>Notes</h2><ul>";
-        for (const json &note : r["notes"]) html += "<li>" + html_escape(note.get<std::string>()) + "</li>";
-        html += "</ul></section>\n";
     }
     return html + "</main></body></html>\n";
 }

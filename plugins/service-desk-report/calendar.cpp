@@ -2,6 +2,7 @@
 
 #include <date/date.h>
 #include <date/tz.h>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -29,8 +30,9 @@ std::int64_t Calendar::day_of(sl_timestamp_t t) const
 
 std::string Calendar::month_of_day(std::int64_t day)
 {
+    // Called for every incident: fmt, not a stream.
     const date::year_month_day ymd{date::sys_days{date::days{day}}};
-    return date::format("%Y-%m", ymd);
+    return fmt::format("{:04}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
 }
 
 std::string Calendar::date_of_day(std::int64_t day)

@@ -234,17 +234,17 @@ json report_document(const DeskState &s)
                rounded(s.first_response_hours.all.quantile(0.5)), "hours", "first_response_at - opened_at.");
     doc.metric("first_response.p90_hours", "90th percentile time to first response",
                rounded(s.first_response_hours.all.quantile(0.9)), "hours", "first_response_at - opened_at.");
-    doc.metric("sla.attainment_percent", "SLA attainment", rounded(percent(s.sla)), "percent",
+    doc.metric("sla.attainment_percent", "SLA attainment", rounded(percent(s.sla)), "%",
                "Of the period's incidents whose SLA outcome is known, the share not breached.");
-    doc.metric("fcr.percent", "First-contact resolution", rounded(percent(s.fcr)), "percent",
+    doc.metric("fcr.percent", "First-contact resolution", rounded(percent(s.fcr)), "%",
                fmt::format("Of resolved phone, chat and walk-up incidents, the share solved at level 1, never reassigned "
                            "or reopened, within {} minutes.", s.settings.fcr_window_minutes)
                    .c_str());
-    doc.metric("level1.percent", "Resolved at level 1 (shift-left)", rounded(percent(s.level1)), "percent",
+    doc.metric("level1.percent", "Resolved at level 1 (shift-left)", rounded(percent(s.level1)), "%",
                "Of the period's resolved incidents, the share with escalation level 0.");
-    doc.metric("reopen.percent", "Reopen rate", rounded(percent(s.reopened)), "percent",
+    doc.metric("reopen.percent", "Reopen rate", rounded(percent(s.reopened)), "%",
                "Of the period's resolved incidents, the share reopened at least once.");
-    doc.metric("reassignment.percent", "Reassignment rate", rounded(percent(s.reassigned)), "percent",
+    doc.metric("reassignment.percent", "Reassignment rate", rounded(percent(s.reassigned)), "%",
                "Of the period's incidents, the share reassigned at least once.");
     doc.metric("reassignment.mean", "Reassignments per incident",
                rounded(s.incidents ? std::optional<double>(static_cast<double>(s.reassignments) / static_cast<double>(s.incidents))
@@ -260,14 +260,14 @@ json report_document(const DeskState &s)
                rounded(s.ratings ? std::optional<double>(static_cast<double>(s.rating_sum) / static_cast<double>(s.ratings))
                                  : std::nullopt),
                "of 5", "Survey ratings 1 to 5 of the period's incidents.");
-    doc.metric("rating.happy_percent", "Happy ratings", rounded(percent(Share{s.ratings, s.happy_ratings})), "percent",
+    doc.metric("rating.happy_percent", "Happy ratings", rounded(percent(Share{s.ratings, s.happy_ratings})), "%",
                "Ratings of 4 or 5.");
-    doc.metric("easier.yes_percent", "\"IT makes my job easier\"", rounded(percent(s.easier)), "percent",
+    doc.metric("easier.yes_percent", "\"IT makes my job easier\"", rounded(percent(s.easier)), "%",
                "Yes among the yes/no answers.");
     doc.metric("sentiment.mean_compound", "Mean sentiment", rounded(mean_compound(s.feeling)), "compound",
                "Mean compound score (-1 to +1) of every scored text of the period's incidents.");
     doc.metric("sentiment.positive_percent", "Positive texts", rounded(percent(Share{s.feeling.texts, s.feeling.positive})),
-               "percent", "Texts with a compound above 0.05.");
+               "%", "Texts with a compound above 0.05.");
 
     doc.table("volume.by_channel", "Incidents by channel", {"channel", "incidents", "%"}, count_rows(s.by_channel, s.incidents));
     doc.table("volume.by_category", "Incidents by category", {"category", "incidents", "%"},
@@ -327,7 +327,7 @@ json report_document(const DeskState &s)
             daily.push_back({{"t", day_time(d)}, {"v", it == s.by_day.end() ? 0 : it->second}});
         }
     doc.series("volume.daily", "Incidents per day", "incidents", daily);
-    doc.series("level1.monthly", "Resolved at level 1, per month", "percent", level1_points);
+    doc.series("level1.monthly", "Resolved at level 1, per month", "%", level1_points);
     doc.series("sentiment.monthly", "Mean sentiment per month", "compound", feeling_points);
     tell_success_story(doc, s);
     // The five largest spikes get a sentence; the table lists them all.

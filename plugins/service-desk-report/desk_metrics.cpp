@@ -1,5 +1,7 @@
 #include "desk_metrics.hpp"
 
+#include <servicelens/cpp/utf8.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -36,7 +38,11 @@ std::string impact_urgency_name(int impact, int urgency)
     return "I" + part(impact) + " x U" + part(urgency);
 }
 
-std::string or_else(std::string_view value, const char *fallback) { return value.empty() ? fallback : std::string(value); }
+// Group names come from the ITSM's data: invalid UTF-8 is replaced, so the
+// report document stays valid JSON whatever a ticket holds.
+std::string text(std::string_view value) { return servicelens::utf8::sanitize(value); }
+
+std::string or_else(std::string_view value, const char *fallback) { return value.empty() ? fallback : text(value); }
 
 // Open at `to`: not cancelled, and neither resolved nor closed before it.
 // An incident resolved or closed without a time is not open.
@@ -59,7 +65,7 @@ void count_backlog(DeskState &s, const servicelens::Incident &i, sl_timestamp_t 
     if (opened >= to || !open_at(i, to)) return;
     ++s.open;
     ++s.aging_by_group[or_else(i.assignment_group(), "(unassigned)")][aging_bucket((to - opened) / ms_per_day)];
-    s.oldest.push_back({opened, std::string(i.number().empty() ? i.id() : i.number()),
+    s.oldest.push_back({opened, text(i.number().empty() ? i.id() : i.number()),
                         or_else(i.assignment_group(), "(unassigned)"), i.priority()});
     std::sort(s.oldest.begin(), s.oldest.end(), [](const OpenIncident &a, const OpenIncident &b) {
         return a.opened_at != b.opened_at ? a.opened_at < b.opened_at : a.number < b.number;
@@ -92,7 +98,7 @@ std::string department_of(const servicelens::Record &record)
 {
     const sl_context_attribute_t *a = record.attribute("caller.department");
     if (!a || a->type != SL_VALUE_STRING || a->text.size == 0) return "unknown";
-    return std::string(servicelens::view(a->text));
+    return text(servicelens::view(a->text));
 }
 
 } // namespace
@@ -115,7 +121,7 @@ void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &
     ++month.by_category[category];
     ++s.by_priority[priority_name(i.priority())];
     ++s.by_day[day];
-    if (!i.related_change().empty()) ++s.changes_by_day[day][std::string(i.related_change())];
+    if (!i.related_change().empty()) ++s.changes_by_day[day][text(i.related_change())];
 
     if (const auto first = i.first_response_at(); first && *first >= *opened)
         add_duration(s.first_response_hours, static_cast<double>(*first - *opened) / ms_per_hour, i);
@@ -149,7 +155,7 @@ void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &
     s.reassignments += std::max(0, i.reassignment_count());
 
     const std::string department = department_of(record);
-    const std::string service = i.ci().empty() ? category : std::string(i.ci());
+    const std::string service = i.ci().empty() ? category : text(i.ci());
     for (const sl_scored_text_t *t : record.sentiments()) {
         if (!std::isfinite(t->compound)) continue;
         const double compound = std::clamp(t->compound, -1.0, 1.0);

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <vector>
 
 namespace servicelens::desk_report {
 
@@ -31,11 +31,18 @@ public:
 
     friend void to_json(nlohmann::json &j, const QuantileSketch &s);
     friend void from_json(const nlohmann::json &j, QuantileSketch &s);
-    bool operator==(const QuantileSketch &) const = default;
+    // The same values in the same bins, however the bins are laid out.
+    bool operator==(const QuantileSketch &other) const;
 
 private:
-    std::map<int, std::uint64_t> bins_;   // bin k holds (gamma^(k-1), gamma^k]
-    std::uint64_t zeros_ = 0;             // values too small for a bin: reported as 0
+    std::uint64_t &bin(int key);
+
+    // Bin k holds (gamma^(k-1), gamma^k]; bins_[i] is bin first_bin_ + i.
+    // Dense: durations span a few thousand bins at most, and an add is an
+    // index instead of a tree search.
+    std::vector<std::uint64_t> bins_;
+    int first_bin_ = 0;
+    std::uint64_t zeros_ = 0;   // values too small for a bin: reported as 0
     std::uint64_t count_ = 0;
 };
 
