@@ -25,7 +25,8 @@ if (!csvPath || !isDate(fromArg) || !isDate(toArg) || toArg <= fromArg) {
     process.exit(2);
 }
 const FCR_WINDOW_MINUTES = 60;   // the plugin's default fcr_window_minutes
-const SPIKE_THRESHOLD = 3.5;     // the plugin's default spike_threshold
+const SPIKE_THRESHOLD = 3.5;        // the plugin's default spike_threshold
+const SPIKE_MIN_INCIDENTS = 5;      // and spike_min_incidents
 const sqlString = s => `'${String(s).replaceAll("'", "''")}'`;
 const FROM = `TIMESTAMP ${sqlString(fromArg + ' 00:00:00')}`;
 const TO = `TIMESTAMP ${sqlString(toArg + ' 00:00:00')}`;
@@ -224,7 +225,8 @@ const { median, scale, factor } = report.spike_stats;
 report.spikes = Number(scale) > 0 ? await rows(`
 WITH s AS (
   SELECT day, n, ${Number(factor)} * (n - ${Number(median)}) / ${Number(scale)} AS z FROM daily
-  WHERE ${Number(factor)} * (n - ${Number(median)}) / ${Number(scale)} > ${SPIKE_THRESHOLD}),
+  WHERE ${Number(factor)} * (n - ${Number(median)}) / ${Number(scale)} > ${SPIKE_THRESHOLD}
+    AND n >= ${SPIKE_MIN_INCIDENTS}),
 changes AS (
   SELECT p.day, related_change, count(*) AS incidents,
     row_number() OVER (PARTITION BY p.day ORDER BY count(*) DESC, related_change) AS r

@@ -56,7 +56,7 @@ void import_servicenow_csv(const ImportOptions &o)
         throw CommandFailed(exit_bad_input, e.what());
     }
     if (!batch.empty()) store.put(batch);
-    progress.finish(stats.rows);
+    progress.finish(stats.incidents);
     if (warnings > 20) spdlog::warn("{} more rows skipped; the first 20 are named above", warnings - 20);
     fmt::print("{}: {} rows, {} incidents into {} (connector '{}'), {} rows skipped\n", o.file.string(), stats.rows,
                stats.incidents, o.into.string(), o.connector, stats.skipped);

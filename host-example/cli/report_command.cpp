@@ -106,7 +106,7 @@ nlohmann::json build_from_csv(const ReportOptions &o, host::ReportBuilderInstanc
         if (dynamic_cast<const host::PluginCallError *>(&e)) throw;
         throw CommandFailed(exit_bad_input, e.what());
     }
-    progress.finish(stats.rows);
+    progress.finish(stats.incidents);
     if (warnings > 20) spdlog::warn("{} more rows skipped; the first 20 are named above", warnings - 20);
     spdlog::info("{}: {} rows, {} incidents, {} rows skipped", o.csv.string(), stats.rows, stats.incidents, stats.skipped);
     return document;

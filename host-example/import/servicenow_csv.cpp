@@ -300,7 +300,8 @@ ServiceNowCsvStats read_servicenow_csv(const std::filesystem::path &file, const 
     std::size_t line_offset = 1;   // the line before the chunk's first record
     std::vector<char> buffer(chunk_size);
     std::size_t read_total = header.size() + 1;
-    const CsvWarning count_and_warn = [&](const std::string &message) {
+    const CsvWarning count_and_warn = [&](const std::string &message) {   // a malformed row
+        ++stats.rows;
         ++stats.skipped;
         warn(message);
     };

@@ -128,7 +128,7 @@ std::vector<Spike> volume_spikes(const DeskState &s, double &median_out)
     if (scale == 0) return spikes;
     for (std::int64_t d = first; d <= last; ++d) {
         const double z = factor * (volume[static_cast<std::size_t>(d - first)] - m) / scale;
-        if (z > s.settings.spike_threshold)
+        if (z > s.settings.spike_threshold && volume[static_cast<std::size_t>(d - first)] >= s.settings.spike_min_incidents)
             spikes.push_back({d, static_cast<Count>(volume[static_cast<std::size_t>(d - first)]), z});
     }
     return spikes;
@@ -253,8 +253,9 @@ json report_document(const DeskState &s)
     double median_day = 0;
     const std::vector<Spike> spikes = volume_spikes(s, median_day);
     doc.metric("spikes.count", "Volume spikes", static_cast<Count>(spikes.size()), "days",
-               fmt::format("Days whose volume has a robust z-score above {} (median and MAD of daily volume).",
-                           s.settings.spike_threshold)
+               fmt::format("Days with at least {} incidents whose volume has a robust z-score above {} (median and "
+                           "MAD of daily volume).",
+                           s.settings.spike_min_incidents, s.settings.spike_threshold)
                    .c_str());
     doc.metric("rating.mean", "Mean five-face rating",
                rounded(s.ratings ? std::optional<double>(static_cast<double>(s.rating_sum) / static_cast<double>(s.ratings))

@@ -264,7 +264,8 @@ void merge_into(DeskState &into, const DeskState &from)
     add(into.easier, from.easier);
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Settings, from, to, time_zone, fcr_window_minutes, spike_threshold, oldest_listed)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Settings, from, to, time_zone, fcr_window_minutes, spike_threshold,
+                                   spike_min_incidents, oldest_listed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Durations, all, by_priority, by_impact_urgency)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Share, of, hits)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Feeling, texts, compound_micros, negative, positive)

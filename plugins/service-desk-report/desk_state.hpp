@@ -29,6 +29,7 @@ struct Settings {
     std::string time_zone;           // empty: UTC
     std::int64_t fcr_window_minutes = 60;
     double spike_threshold = 3.5;
+    Count spike_min_incidents = 5;   // a quiet desk's one busy day is not a spike
     Count oldest_listed = 10;
     bool operator==(const Settings &) const = default;
 };

@@ -34,6 +34,8 @@ public:
                                    "description": "An incident resolved later than this after it was opened was not resolved at first contact."},
             "spike_threshold": {"type": "number", "minimum": 1, "maximum": 20,
                                 "description": "Robust z-score above which a day's volume is a spike."},
+            "spike_min_incidents": {"type": "integer", "minimum": 1, "maximum": 100000,
+                                    "description": "Fewest incidents a spike day has, so a quiet desk's busy day is not one."},
             "oldest_listed": {"type": "integer", "minimum": 0, "maximum": 100,
                               "description": "How many of the oldest open incidents the report names."}}})",
         .emits = "volume.total,backlog.open,resolve.median_hours,sla.attainment_percent,fcr.percent,level1.percent",
@@ -44,6 +46,7 @@ public:
         const auto config = nlohmann::json::parse(context.config_json);
         defaults_.fcr_window_minutes = config.value("fcr_window_minutes", defaults_.fcr_window_minutes);
         defaults_.spike_threshold = config.value("spike_threshold", defaults_.spike_threshold);
+        defaults_.spike_min_incidents = config.value("spike_min_incidents", defaults_.spike_min_incidents);
         defaults_.oldest_listed = config.value("oldest_listed", defaults_.oldest_listed);
     }
 
