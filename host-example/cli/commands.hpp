@@ -54,6 +54,7 @@ void add_seed_command(CLI::App &app, const GlobalOptions &global);
 void add_sync_commands(CLI::App &app, const GlobalOptions &global);
 void add_report_command(CLI::App &app, const GlobalOptions &global);
 void add_import_command(CLI::App &app);
+void add_sentiment_command(CLI::App &app, const GlobalOptions &global);
 void add_new_command(CLI::App &app);
 
 } // namespace servicelens::cli

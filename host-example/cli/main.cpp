@@ -88,6 +88,7 @@ int main(int argc, char **argv)
     cli::add_sync_commands(app, global);
     cli::add_report_command(app, global);
     cli::add_import_command(app);
+    cli::add_sentiment_command(app, global);
     cli::add_new_command(app);
 
     try {

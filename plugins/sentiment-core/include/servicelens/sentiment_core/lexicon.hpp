@@ -1,0 +1,83 @@
+// The valence of words, phrases, emoticons and emoji, and the words that
+// modify them (negations, intensifiers, dampeners, contrasts): the data in
+// plugins/lexicon/data (LEXICON.md says how it was written), plus what an
+// admin adds or overrides.
+#pragma once
+
+#include "tokenizer.hpp"
+
+#include <bitset>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace servicelens::sentiment {
+
+struct Modifier {
+    enum class Kind : std::uint8_t { none, negation, intensifier, dampener, contrast };
+    Kind kind = Kind::none;
+    double value = 1;   // a multiplier; for a contrast, the weight of the clause after it
+};
+
+// Everything the scorer needs to know about one token, found with one
+// lookup: a text's every word is looked up once.
+struct Entry {
+    double valence = 0;
+    bool has_valence = false;
+    bool english = false;              // a common English function word
+    std::uint8_t longest_phrase = 1;   // words in the longest phrase that starts here
+    Modifier modifier;
+};
+
+struct PhraseMatch {
+    std::size_t tokens = 0;   // 0: no term starts here
+    double valence = 0;
+    std::string_view term;
+};
+
+// Lookups by string_view without building a std::string.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+class Lexicon {
+public:
+    // The lexicon built into the plugins. Throws std::runtime_error naming
+    // the data file and line when the embedded data is malformed.
+    static const Lexicon &builtin();
+
+    // Adds or overrides a term (a word, a phrase of words separated by one
+    // space, an emoticon or an emoji) with a valence from -4 to 4.
+    void set(std::string term, double valence);
+
+    // The entry of one token, or nullptr when it is not in the lexicon.
+    const Entry *lookup(std::string_view token) const
+    {
+        const auto it = entries_.find(token);
+        return it == entries_.end() ? nullptr : &it->second;
+    }
+    // The longest known term starting at tokens[at], whose entry is `first`.
+    PhraseMatch match(std::span<const Token> tokens, std::size_t at, const Entry *first, std::string &scratch) const;
+    EmoticonTable emoticons() const;
+    std::size_t size() const noexcept { return terms_; }
+
+    // The data's text, parsed: `name` is used in error messages.
+    void load_terms(std::string_view tsv, std::string_view name);
+    void load_modifiers(std::string_view tsv, std::string_view name);
+
+private:
+    std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> entries_;
+    std::unordered_map<std::string, double, StringHash, std::equal_to<>> phrases_;   // words joined by one space
+    std::unordered_set<std::string, StringHash, std::equal_to<>> emoticons_;
+    std::bitset<256> emoticon_starts_;
+    std::size_t longest_emoticon_ = 0;   // in bytes
+    std::size_t terms_ = 0;
+};
+
+} // namespace servicelens::sentiment

@@ -1,0 +1,136 @@
+#include <servicelens/sentiment_core/lexicon_scorer.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace servicelens::sentiment {
+
+namespace {
+
+// How far back a negation or an intensifier reaches, in words.
+constexpr std::size_t modifier_reach = 3;
+// A negated term keeps this much of its strength, turned over: "not great"
+// is mildly negative, "not bad" mildly positive.
+constexpr double negation_factor = -0.75;
+// A word in capitals in a text that is not all capitals is shouted.
+constexpr double shouting_factor = 1.3;
+// Each "!" (up to four) adds this much weight in the direction of the text.
+constexpr double exclamation_weight = 0.3;
+// Squashes the summed weight into (-1, 1): a sum of 4 (one strong word)
+// gives 0.72, and the scale keeps growing slowly beyond.
+constexpr double squash = 15.0;
+
+bool is_clause_boundary(const Token &t)
+{
+    return t.kind == TokenKind::clause_end || t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation;
+}
+
+} // namespace
+
+std::vector<Token> LexiconScorer::tokenize(std::string_view text) const
+{
+    return servicelens::sentiment::tokenize(text, emoticons_);
+}
+
+LexiconScore LexiconScorer::score(std::string_view text) const
+{
+    servicelens::sentiment::tokenize(text, emoticons_, tokens_);
+    return score(tokens_);
+}
+
+LexiconScore LexiconScorer::score(const std::vector<Token> &tokens) const
+{
+    LexiconScore result;
+    // One lookup per token; the rules below read the entries.
+    entries_.resize(tokens.size());
+    std::size_t words = 0, english = 0, foreign = 0, capitals = 0, exclamations = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const Token &t = tokens[i];
+        entries_[i] = t.kind == TokenKind::word || t.kind == TokenKind::emoji || t.kind == TokenKind::emoticon
+                          ? lexicon_.lookup(t.text)
+                          : nullptr;
+        if (t.kind == TokenKind::exclamation) ++exclamations;
+        if (t.kind != TokenKind::word) continue;
+        ++words;
+        if (!t.latin) ++foreign;
+        if (t.all_caps) ++capitals;
+        if (entries_[i] && (entries_[i]->english || entries_[i]->has_valence)) ++english;
+    }
+    const bool shouting_text = capitals == words;   // all capitals: nothing stands out
+    const auto modifier_of = [&](std::size_t i) -> Modifier::Kind {
+        return entries_[i] && tokens[i].kind == TokenKind::word ? entries_[i]->modifier.kind : Modifier::Kind::none;
+    };
+
+    found_.clear();
+    contrasts_.clear();
+    std::size_t sentence = 0, neutral_words = 0;
+    for (std::size_t i = 0; i < tokens.size();) {
+        const Token &t = tokens[i];
+        if (t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation) ++sentence;
+        if (modifier_of(i) == Modifier::Kind::contrast) contrasts_.push_back({sentence, i, entries_[i]->modifier.value});
+        const PhraseMatch match = lexicon_.match(tokens, i, entries_[i], phrase_);
+        if (match.tokens == 0) {
+            if (t.kind == TokenKind::word && modifier_of(i) == Modifier::Kind::none) ++neutral_words;
+            ++i;
+            continue;
+        }
+        double weight = match.valence;
+        // Modifiers before the term, back to the clause's start.
+        bool negated = false;
+        for (std::size_t back = 1; back <= modifier_reach && back <= i; ++back) {
+            const Token &before = tokens[i - back];
+            if (is_clause_boundary(before)) break;
+            const Modifier::Kind kind = modifier_of(i - back);
+            if (kind == Modifier::Kind::none) continue;
+            if (kind == Modifier::Kind::contrast) break;
+            if (kind == Modifier::Kind::negation) negated = !negated;
+            else if (back <= 2) weight *= entries_[i - back]->modifier.value;
+        }
+        if (negated) weight *= negation_factor;
+        if (t.all_caps && !shouting_text) weight *= shouting_factor;
+        found_.push_back({i, sentence, match.term, weight});
+        i += match.tokens;
+    }
+
+    if (words > 0 && found_.empty()) {
+        if (foreign * 2 > words) {
+            result.covered = false;
+            result.not_covered_why = "mostly non-Latin script; the lexicon covers English";
+            return result;
+        }
+        if (words >= 4 && english == 0) {
+            result.covered = false;
+            result.not_covered_why = "no English word among " + std::to_string(words) + "; the lexicon covers English";
+            return result;
+        }
+    }
+    for (Found &f : found_)
+        for (const Contrast &c : contrasts_)
+            if (c.sentence == f.sentence) f.weight *= f.token > c.token ? c.after : 1.0 / c.after;
+
+    double sum = 0, positive = 0, negative = 0;
+    for (const Found &f : found_) {
+        sum += f.weight;
+        (f.weight > 0 ? positive : negative) += std::abs(f.weight);
+    }
+    if (sum != 0) sum += std::copysign(exclamation_weight * static_cast<double>(std::min<std::size_t>(exclamations, 4)), sum);
+    result.compound = std::clamp(sum / std::sqrt(sum * sum + squash), -1.0, 1.0);
+    const double total = positive + negative + static_cast<double>(neutral_words);
+    if (total > 0) {
+        result.positive = positive / total;
+        result.negative = negative / total;
+        result.neutral = 1.0 - result.positive - result.negative;
+    }
+    result.label = result.compound >= thresholds_.positive ? 1 : result.compound <= thresholds_.negative ? -1 : 0;
+    // Evidence: the summed strength of every term, whatever its sign.
+    result.confidence = found_.empty() ? 0.0 : 1.0 - std::exp(-(positive + negative) / 3.0);
+
+    // The five strongest, strongest first, without sorting them all.
+    const std::size_t shown = std::min<std::size_t>(5, found_.size());
+    std::partial_sort(found_.begin(), found_.begin() + static_cast<std::ptrdiff_t>(shown), found_.end(),
+                      [](const Found &a, const Found &b) { return std::abs(a.weight) > std::abs(b.weight); });
+    for (std::size_t k = 0; k < shown; ++k) result.terms.push_back({std::string(found_[k].term), found_[k].weight});
+    return result;
+}
+
+} // namespace servicelens::sentiment
