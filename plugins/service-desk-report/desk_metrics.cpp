@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <iterator>
 #include <string>
+#include <string_view>
 
 namespace servicelens::desk_report {
 
@@ -101,6 +103,36 @@ std::string department_of(const servicelens::Record &record)
     return text(servicelens::view(a->text));
 }
 
+// Plugins whose score of a text is used when several scored it, best
+// first: a text counts once in the trend, however many analyzers ran.
+constexpr std::string_view preferred_analyzers[] = {"org.servicelens.learned", "org.servicelens.lexicon",
+                                                    "org.servicelens.feedback"};
+
+std::size_t preference(std::string_view plugin_id)
+{
+    const auto *it = std::find(std::begin(preferred_analyzers), std::end(preferred_analyzers), plugin_id);
+    return static_cast<std::size_t>(it - std::begin(preferred_analyzers));
+}
+
+// Whether `t` is the score of its text to use: no other score of the same
+// text comes from a preferred plugin, or from the same rank earlier.
+bool preferred_score(const servicelens::Record &record, const sl_scored_text_t &t)
+{
+    const std::string_view id = servicelens::view(t.text_id);
+    const std::size_t mine = preference(servicelens::view(t.plugin_id));
+    bool before = true;
+    for (const sl_scored_text_t *other : record.sentiments()) {
+        if (other == &t) {
+            before = false;
+            continue;
+        }
+        if (servicelens::view(other->text_id) != id) continue;
+        const std::size_t theirs = preference(servicelens::view(other->plugin_id));
+        if (theirs < mine || (theirs == mine && before)) return false;
+    }
+    return true;
+}
+
 } // namespace
 
 void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &record)
@@ -157,7 +189,7 @@ void consume(DeskState &s, const Calendar &calendar, const servicelens::Record &
     const std::string department = department_of(record);
     const std::string service = i.ci().empty() ? category : text(i.ci());
     for (const sl_scored_text_t *t : record.sentiments()) {
-        if (!std::isfinite(t->compound)) continue;
+        if (!std::isfinite(t->compound) || !preferred_score(record, *t)) continue;
         const double compound = std::clamp(t->compound, -1.0, 1.0);
         feel(s.feeling, compound);
         feel(month.feeling, compound);

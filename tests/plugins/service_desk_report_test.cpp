@@ -548,3 +548,19 @@ TEST_CASE("the UCI incident log: counts, medians and SLA shares agree with an in
     }
     std::filesystem::remove_all(csv.parent_path());
 }
+
+TEST_CASE("a text scored by several analyzers counts once, with the preferred analyzer's score")
+{
+    std::vector<Stored> desk{incident("INC1", "2025-03-03T09:00:00Z", SL_CONTACT_PHONE, "Network", 3, "Service Desk")};
+    Stored &s = desk[0];
+    const auto score_by = [&](const std::string &plugin, const std::string &text_id, double compound) {
+        s.sentiments.push_back({s.incident.id, text_id, plugin, "1.0.0", 0, compound, 0, 1, 0, 0.9, s.incident.opened_at});
+    };
+    score_by("org.servicelens.example.keyword-sentiment", "c1", 0.9);
+    score_by("org.servicelens.lexicon", "c1", -0.4);   // preferred over the example
+    score_by("org.servicelens.example.keyword-sentiment", "c2", 0.5);   // the only score of c2
+    Report report;
+    const json doc = report.run(feed_of(desk), march);
+    CHECK(metric(doc, "sentiment.mean_compound") == 0.05);   // (-0.4 + 0.5) / 2
+    CHECK(row(doc, "sentiment.by_service", "Network")[1] == 2);
+}
