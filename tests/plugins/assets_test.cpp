@@ -2,6 +2,7 @@
 // on the exports in tests/plugins/data/assets/. The HTTP path runs against
 // a services table of the test's own, since this host offers no HTTP yet.
 #include "captured_plugin_log.hpp"
+#include "context_test_support.hpp"
 
 #include <servicelens/cpp/strings.hpp>
 #include <servicelens/host/owned_incident.hpp>
@@ -9,24 +10,21 @@
 #include <servicelens/host/plugin_library.hpp>
 #include <servicelens/host_http.h>
 
-#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER // shows the attribute maps that differ
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace {
 
 using namespace servicelens;
 using Catch::Matchers::Contains;
+using namespace servicelens::test;
 namespace fs = std::filesystem;
 
 constexpr sl_timestamp_t march_2_0900 = 1772442000000; // 2026-03-02T09:00:00Z
@@ -68,92 +66,24 @@ struct Ticket {
     std::string ci;
 };
 
-using Found = std::map<std::string, host::Attribute>;
-
-std::vector<const sl_incident_t *> views_of(const std::vector<Ticket> &tickets, std::vector<host::OwnedIncident> &owned,
-                                            std::vector<std::unique_ptr<host::IncidentView>> &views)
+void fill_incident(host::OwnedIncident &incident, const Ticket &ticket)
 {
-    owned.resize(tickets.size());
-    std::vector<const sl_incident_t *> batch;
-    for (std::size_t i = 0; i < tickets.size(); ++i) {
-        owned[i].number = "INC" + std::to_string(i);
-        owned[i].caller_email = tickets[i].email;
-        owned[i].opened_at = tickets[i].opened_at;
-        owned[i].ci = tickets[i].ci;
-        views.push_back(std::make_unique<host::IncidentView>(owned[i]));
-        batch.push_back(views.back()->get());
-    }
-    return batch;
-}
-
-std::vector<Found> by_incident(const host::AttributeCollector &collected, std::size_t count)
-{
-    REQUIRE(collected.violations.empty());
-    REQUIRE(collected.failures.empty());
-    std::vector<Found> found(count);
-    for (const host::Attribute &a : collected.attributes) {
-        REQUIRE(a.incident_index < count);
-        CHECK(found[a.incident_index].count(a.key) == 0);
-        found[a.incident_index][a.key] = a;
-    }
-    return found;
+    incident.caller_email = ticket.email;
+    incident.opened_at = ticket.opened_at;
+    incident.ci = ticket.ci;
 }
 
 // What the plugin says about each ticket, by key, in batch order.
 std::vector<Found> enrich(host::ContextProviderInstance &assets, const std::vector<Ticket> &tickets)
 {
-    std::vector<host::OwnedIncident> owned;
-    std::vector<std::unique_ptr<host::IncidentView>> views;
-    const auto batch = views_of(tickets, owned, views);
-    return by_incident(assets.enrich(batch), tickets.size());
+    const IncidentBatch batch(tickets, fill_incident);
+    return by_incident(assets.enrich(batch.views()), tickets.size());
 }
 
 Found enrich_one(host::ContextProviderInstance &assets, const Ticket &ticket)
 {
     return enrich(assets, {ticket}).front();
 }
-
-std::map<std::string, std::string> values(const Found &found)
-{
-    std::map<std::string, std::string> out;
-    for (const auto &[key, attribute] : found) out[key] = attribute.value_text();
-    return out;
-}
-
-sl_timestamp_t modified_ms(const fs::path &file)
-{
-    const auto system = std::chrono::file_clock::to_sys(fs::last_write_time(file));
-    return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
-}
-
-std::string read_file(const fs::path &file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_file(const fs::path &file, const std::string &text)
-{
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-}
-
-class ScratchFolder {
-public:
-    explicit ScratchFolder(const std::string &name)
-        : path_(fs::temp_directory_path() / ("servicelens-assets-test-" + std::to_string(::getpid()) + "-" + name))
-    {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~ScratchFolder() { fs::remove_all(path_); }
-    const fs::path &path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // The numbers of the changes a ci.recent_changes value lists, in order.
 std::vector<std::string> change_numbers(const Found &found)
@@ -222,11 +152,9 @@ public:
 
     std::vector<Found> enrich(const std::vector<Ticket> &tickets)
     {
-        std::vector<host::OwnedIncident> owned;
-        std::vector<std::unique_ptr<host::IncidentView>> views;
-        const auto batch = views_of(tickets, owned, views);
+        const IncidentBatch batch(tickets, fill_incident);
         host::AttributeCollector collected(batch.size());
-        REQUIRE(self_->api->enrich(self_, batch.data(), batch.size(), collected.sink()) == SL_STATUS_OK);
+        REQUIRE(self_->api->enrich(self_, batch.views().data(), batch.size(), collected.sink()) == SL_STATUS_OK);
         return by_incident(collected, tickets.size());
     }
 
@@ -458,7 +386,7 @@ TEST_CASE("assets: a url is fetched through the host's HTTP service when it has 
 
 TEST_CASE("assets: the exports are reloaded when they change")
 {
-    ScratchFolder scratch("reload");
+    ScratchFolder scratch("assets-reload");
     const fs::path assets_file = scratch.path() / "assets.csv";
     const fs::path changes_file = scratch.path() / "changes.csv";
     const std::string header =

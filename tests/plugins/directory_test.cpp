@@ -1,28 +1,27 @@
 // The directory plugin, loaded through the host library as the host loads
 // it, on the exports in tests/plugins/data/directory/.
 #include "captured_plugin_log.hpp"
+#include "context_test_support.hpp"
 
 #include <servicelens/host/owned_incident.hpp>
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/plugin_library.hpp>
 
-#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER // shows the attribute maps that differ
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace {
 
 using namespace servicelens;
 using Catch::Matchers::Contains;
+using namespace servicelens::test;
 namespace fs = std::filesystem;
 
 fs::path data_file(const std::string &name)
@@ -53,72 +52,23 @@ struct Caller {
     std::string email, id, name;
 };
 
-using Found = std::map<std::string, host::Attribute>;
+void fill_incident(host::OwnedIncident &incident, const Caller &caller)
+{
+    incident.caller_email = caller.email;
+    incident.caller_id = caller.id;
+    incident.caller_name = caller.name;
+}
 
 // What the plugin says about each caller, by key, in batch order.
 std::vector<Found> enrich(host::ContextProviderInstance &directory, const std::vector<Caller> &callers)
 {
-    std::vector<host::OwnedIncident> incidents(callers.size());
-    std::vector<std::unique_ptr<host::IncidentView>> views;
-    std::vector<const sl_incident_t *> batch;
-    for (std::size_t i = 0; i < callers.size(); ++i) {
-        incidents[i].number = "INC" + std::to_string(i);
-        incidents[i].caller_email = callers[i].email;
-        incidents[i].caller_id = callers[i].id;
-        incidents[i].caller_name = callers[i].name;
-        views.push_back(std::make_unique<host::IncidentView>(incidents[i]));
-        batch.push_back(views.back()->get());
-    }
-    const host::AttributeCollector collected = directory.enrich(batch);
-    REQUIRE(collected.violations.empty());
-    REQUIRE(collected.failures.empty());
-    std::vector<Found> found(callers.size());
-    for (const host::Attribute &a : collected.attributes) {
-        REQUIRE(a.incident_index < callers.size());
-        CHECK(found[a.incident_index].count(a.key) == 0);
-        found[a.incident_index][a.key] = a;
-    }
-    return found;
+    const IncidentBatch batch(callers, fill_incident);
+    return by_incident(directory.enrich(batch.views()), callers.size());
 }
 
 Found enrich_one(host::ContextProviderInstance &directory, const Caller &caller)
 {
     return enrich(directory, {caller}).front();
-}
-
-std::map<std::string, std::string> values(const Found &found)
-{
-    std::map<std::string, std::string> out;
-    for (const auto &[key, attribute] : found) out[key] = attribute.value_text();
-    return out;
-}
-
-sl_timestamp_t modified_ms(const fs::path &file)
-{
-    const auto system = std::chrono::file_clock::to_sys(fs::last_write_time(file));
-    return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
-}
-
-// A folder of its own for a test that writes files; removed afterwards.
-class ScratchFolder {
-public:
-    explicit ScratchFolder(const std::string &name)
-        : path_(fs::temp_directory_path() / ("servicelens-directory-test-" + std::to_string(::getpid()) + "-" + name))
-    {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~ScratchFolder() { fs::remove_all(path_); }
-    const fs::path &path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
-
-void write_file(const fs::path &file, const std::string &text)
-{
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
 }
 
 const std::map<std::string, std::string> ana_silva = {
@@ -303,7 +253,7 @@ TEST_CASE("directory: a missing file fails create with a message naming it")
 
 TEST_CASE("directory: the format comes from the config when the extension does not tell")
 {
-    ScratchFolder scratch("format");
+    ScratchFolder scratch("directory-format");
     const fs::path export_file = scratch.path() / "people.export";
     fs::copy_file(data_file("directory.csv"), export_file);
     try {
@@ -321,7 +271,7 @@ TEST_CASE("directory: the format comes from the config when the extension does n
 
 TEST_CASE("directory: a CSV without id email or name columns fails create")
 {
-    ScratchFolder scratch("columns");
+    ScratchFolder scratch("directory-columns");
     const fs::path file = scratch.path() / "people.csv";
     write_file(file, "department,title\nFinance,Controller\nSales,Account Executive\n");
     CapturedPluginLog log("directory-columns");
@@ -337,7 +287,7 @@ TEST_CASE("directory: a CSV without id email or name columns fails create")
 
 TEST_CASE("directory: the file is reloaded when it changes and kept when a reload fails")
 {
-    ScratchFolder scratch("reload");
+    ScratchFolder scratch("directory-reload");
     const fs::path file = scratch.path() / "people.csv";
     const std::string header = "id,email,name,department,title,manager,cost_centre,vip,site,language,working_hours\n";
     write_file(file, header + "u1,ana.silva@example.com,Ana Silva,Finance,Controller,,CC-1001,false,Zurich HQ,de,\n");

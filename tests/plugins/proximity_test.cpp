@@ -2,6 +2,7 @@
 // on tests/plugins/data/proximity/sites.json, with the host clock fixed so
 // that "open now" is checked at known instants.
 #include "captured_plugin_log.hpp"
+#include "context_test_support.hpp"
 
 #include <servicelens/host/incident_json.hpp>
 #include <servicelens/host/owned_incident.hpp>
@@ -24,6 +25,7 @@ namespace {
 
 using namespace servicelens;
 using nlohmann::json;
+using namespace servicelens::test;
 
 std::string data_file(const std::string &name)
 {
@@ -41,12 +43,6 @@ sl_timestamp_t at(const char *text)
     return *host::parse_utc(text);
 }
 
-sl_timestamp_t modified_at(const std::string &file)
-{
-    const auto written = std::chrono::file_clock::to_sys(std::filesystem::last_write_time(file));
-    return std::chrono::duration_cast<std::chrono::milliseconds>(written.time_since_epoch()).count();
-}
-
 // 2026-03-02 is a Monday. Europe is on standard time (CET = UTC+1, GMT)
 // until 29 March; New York moves to EDT (UTC-4) on 8 March.
 const char *const monday_0900_utc = "2026-03-02T09:00:00Z";
@@ -62,8 +58,6 @@ std::unique_ptr<host::ContextProviderInstance> make_proximity(const char *now, j
     return std::make_unique<host::ContextProviderInstance>(
         library(), host::InstanceSpec{"org.servicelens.proximity", instance, config.dump(), environment});
 }
-
-using Found = std::map<std::string, host::Attribute>;
 
 Found enrich(host::ContextProviderInstance &plugin, const std::string &location, const std::string &category)
 {
@@ -105,7 +99,7 @@ TEST_CASE("proximity finds the centre at the caller's own site")
     CHECK(name.text == "Zurich HQ Tech Bar");
     CHECK(name.confidence == Approx(0.9));
     CHECK(name.source == "sites.json");
-    CHECK(name.observed_at == modified_at(data_file("sites.json")));
+    CHECK(name.observed_at == modified_ms(data_file("sites.json")));
     const host::Attribute &distance = found.at("support.nearest_walkup.distance_km");
     CHECK(distance.type == SL_VALUE_NUMBER);
     CHECK(distance.number == 0.0);
