@@ -60,7 +60,7 @@ public:
                 continue;
             }
             const std::vector<Token> tokens = scorer.tokenize(text.text());
-            const LexiconScore lexicon_score = scorer.score(tokens);
+            const LexiconScore &lexicon_score = scorer.score(tokens);
             if (!lexicon_score.covered) {
                 sink.fail(text.index(), "not scored: " + lexicon_score.not_covered_why, SL_STATUS_NOT_SUPPORTED);
                 continue;

@@ -59,7 +59,7 @@ public:
                           SL_STATUS_NOT_SUPPORTED);
                 continue;
             }
-            const LexiconScore s = scorer.score(text.text());
+            const LexiconScore &s = scorer.score(text.text());
             if (!s.covered) {
                 sink.fail(text.index(), "not scored: " + s.not_covered_why, SL_STATUS_NOT_SUPPORTED);
                 continue;

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const LexiconScorer scorer(lexicon);
     const std::string_view text(reinterpret_cast<const char *>(data), size);
     const std::vector<Token> tokens = scorer.tokenize(text);
-    const LexiconScore s = scorer.score(tokens);
+    const LexiconScore &s = scorer.score(tokens);
     const bool in_range = std::isfinite(s.compound) && s.compound >= -1 && s.compound <= 1 && s.positive >= 0 &&
                           s.negative >= 0 && s.neutral >= -1e-9 && std::abs(s.positive + s.neutral + s.negative - 1) < 1e-9 &&
                           s.confidence >= 0 && s.confidence <= 1 && s.terms.size() <= 5 && s.label >= -1 && s.label <= 1;

@@ -84,9 +84,14 @@ void Lexicon::set(std::string term, double valence)
     }
     const std::size_t words = words_in(term);
     if (words > 1) {
-        Entry &first = entries_[term.substr(0, term.find(' '))];
+        const std::size_t first_space = term.find(' ');
+        const std::size_t second_end = term.find(' ', first_space + 1);
+        Entry &first = entries_[term.substr(0, first_space)];
+        first.second_words |= second_word_bit(std::string_view(term).substr(first_space + 1, second_end - first_space - 1));
         first.longest_phrase = static_cast<std::uint8_t>(std::min<std::size_t>(std::max<std::size_t>(first.longest_phrase, words), 8));
-        if (phrases_.insert_or_assign(std::move(term), valence).second) ++terms_;
+        const std::size_t before = phrases_.size();
+        phrases_[term] = valence;
+        if (phrases_.size() > before) ++terms_;
         return;
     }
     Entry &entry = entries_[term];
@@ -144,7 +149,8 @@ PhraseMatch Lexicon::match(std::span<const Token> tokens, std::size_t at, const 
         if (first && first->has_valence) return {1, first->valence, t.text};
         return {};
     }
-    if (first && first->longest_phrase > 1) {
+    if (first && first->longest_phrase > 1 && at + 1 < tokens.size() &&
+        (first->second_words & second_word_bit(tokens[at + 1].text)) != 0) {
         // Longest phrase first: "waste of money" before "waste".
         std::size_t lengths[8];
         scratch = t.text;
@@ -155,12 +161,21 @@ PhraseMatch Lexicon::match(std::span<const Token> tokens, std::size_t at, const 
             scratch += tokens[at + n].text;
             lengths[n++] = scratch.size();
         }
-        for (; n >= 2; --n)
-            if (const auto it = phrases_.find(std::string_view(scratch).substr(0, lengths[n - 1])); it != phrases_.end())
-                return {n, it->second, it->first};
+        for (; n >= 2; --n) {
+            std::string_view stored;
+            if (const double *valence = phrases_.find(std::string_view(scratch).substr(0, lengths[n - 1]), &stored))
+                return {n, *valence, stored};
+        }
     }
     if (first && first->has_valence) return {1, first->valence, t.text};
     return {};
+}
+
+std::uint64_t Lexicon::second_word_bit(std::string_view word) noexcept
+{
+    std::uint32_t h = 2166136261u;
+    for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return std::uint64_t{1} << (h & 63);
 }
 
 EmoticonTable Lexicon::emoticons() const

@@ -32,15 +32,22 @@ std::vector<Token> LexiconScorer::tokenize(std::string_view text) const
     return servicelens::sentiment::tokenize(text, emoticons_);
 }
 
-LexiconScore LexiconScorer::score(std::string_view text) const
+const LexiconScore &LexiconScorer::score(std::string_view text) const
 {
     servicelens::sentiment::tokenize(text, emoticons_, tokens_);
     return score(tokens_);
 }
 
-LexiconScore LexiconScorer::score(const std::vector<Token> &tokens) const
+const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
 {
-    LexiconScore result;
+    LexiconScore &result = result_;
+    // Reset, keeping the storage of the term list and its strings.
+    result.covered = true;
+    result.not_covered_why.clear();
+    result.label = 0;
+    result.compound = result.positive = result.negative = result.confidence = 0;
+    result.neutral = 1;
+    std::size_t terms_kept = 0;
     // One lookup per token; the rules below read the entries.
     entries_.resize(tokens.size());
     std::size_t words = 0, english = 0, foreign = 0, capitals = 0, exclamations = 0;
@@ -96,11 +103,13 @@ LexiconScore LexiconScorer::score(const std::vector<Token> &tokens) const
         if (foreign * 2 > words) {
             result.covered = false;
             result.not_covered_why = "mostly non-Latin script; the lexicon covers English";
+            result.terms.clear();
             return result;
         }
         if (words >= 4 && english == 0) {
             result.covered = false;
             result.not_covered_why = "no English word among " + std::to_string(words) + "; the lexicon covers English";
+            result.terms.clear();
             return result;
         }
     }
@@ -129,7 +138,12 @@ LexiconScore LexiconScorer::score(const std::vector<Token> &tokens) const
     const std::size_t shown = std::min<std::size_t>(5, found_.size());
     std::partial_sort(found_.begin(), found_.begin() + static_cast<std::ptrdiff_t>(shown), found_.end(),
                       [](const Found &a, const Found &b) { return std::abs(a.weight) > std::abs(b.weight); });
-    for (std::size_t k = 0; k < shown; ++k) result.terms.push_back({std::string(found_[k].term), found_[k].weight});
+    for (std::size_t k = 0; k < shown; ++k) {
+        if (terms_kept == result.terms.size()) result.terms.emplace_back();
+        result.terms[terms_kept].term.assign(found_[k].term);
+        result.terms[terms_kept++].weight = found_[k].weight;
+    }
+    result.terms.resize(terms_kept);
     return result;
 }
 

@@ -107,14 +107,28 @@ void tokenize(std::string_view text, const EmoticonTable &emoticons, std::vector
     std::size_t at = 0;
     bool at_start = true;   // after whitespace or at the beginning: an emoticon may start here
     while (at < text.size()) {
+        if (text[at] == ' ') {   // the commonest byte of all, decided at once
+            ++at;
+            at_start = true;
+            continue;
+        }
         // Emoticons first: ":)" would otherwise be a clause end and nothing.
+        // Only a run of non-space characters with a symbol in it can be one,
+        // so a word is not looked up as an emoticon.
         if (at_start && emoticons.first_bytes.test(static_cast<unsigned char>(text[at]))) {
+            std::size_t run_end = at;
+            bool symbol = false;
+            while (run_end < text.size() && text[run_end] != ' ' && text[run_end] != '\t' && text[run_end] != '\n' &&
+                   text[run_end] != '\r') {
+                const char c = text[run_end];
+                symbol = symbol || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+                ++run_end;
+            }
             bool matched = false;
-            for (std::size_t length = std::min(emoticons.max_length, text.size() - at); length >= 2 && !matched; --length) {
+            for (std::size_t length = std::min(emoticons.max_length, run_end - at); symbol && length >= 2 && !matched; --length) {
+                const char after = at + length < text.size() ? text[at + length] : ' ';
+                const bool ends = at + length == run_end || after == '.' || after == ',' || after == '!';
                 const std::string_view candidate = text.substr(at, length);
-                const bool ends = at + length == text.size() || text[at + length] == ' ' || text[at + length] == '\t' ||
-                                  text[at + length] == '\n' || text[at + length] == '\r' || text[at + length] == '.' ||
-                                  text[at + length] == ',' || text[at + length] == '!';
                 if (ends && emoticons.contains(candidate)) {
                     push(TokenKind::emoticon).text = candidate;
                     at += length;
@@ -168,6 +182,25 @@ void tokenize(std::string_view text, const EmoticonTable &emoticons, std::vector
         std::size_t letters = 0, capitals = 0;
         at = start;
         while (at < text.size()) {
+            // Plain ASCII letters and digits, the bulk of most text, without decoding.
+            std::size_t run = at, run_capitals = 0;
+            for (; run < text.size(); ++run) {
+                const char c = text[run];
+                if ((c >= 'a' && c <= 'z')) ++letters;
+                else if (c >= 'A' && c <= 'Z') ++run_capitals;
+                else if (c < '0' || c > '9') break;
+            }
+            if (run > at) {
+                const std::size_t from = word.text.size();
+                word.text.append(text.data() + at, run - at);
+                if (run_capitals > 0)
+                    for (std::size_t k = from; k < word.text.size(); ++k)
+                        if (word.text[k] >= 'A' && word.text[k] <= 'Z') word.text[k] = static_cast<char>(word.text[k] - 'A' + 'a');
+                letters += run_capitals;
+                capitals += run_capitals;
+                at = run;
+                continue;
+            }
             std::size_t next_at = at;
             const std::int32_t c = next_code_point(text, next_at);
             if (c < 0) break;

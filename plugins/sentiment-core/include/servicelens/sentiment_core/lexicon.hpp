@@ -4,6 +4,7 @@
 // admin adds or overrides.
 #pragma once
 
+#include "flat_string_map.hpp"
 #include "tokenizer.hpp"
 
 #include <bitset>
@@ -31,6 +32,9 @@ struct Entry {
     bool has_valence = false;
     bool english = false;              // a common English function word
     std::uint8_t longest_phrase = 1;   // words in the longest phrase that starts here
+    // A bit per (hash of the second word % 64) of the phrases that start
+    // here: when the next word's bit is clear, no phrase is looked up.
+    std::uint64_t second_words = 0;
     Modifier modifier;
 };
 
@@ -57,13 +61,11 @@ public:
     void set(std::string term, double valence);
 
     // The entry of one token, or nullptr when it is not in the lexicon.
-    const Entry *lookup(std::string_view token) const
-    {
-        const auto it = entries_.find(token);
-        return it == entries_.end() ? nullptr : &it->second;
-    }
+    const Entry *lookup(std::string_view token) const { return entries_.find(token); }
     // The longest known term starting at tokens[at], whose entry is `first`.
     PhraseMatch match(std::span<const Token> tokens, std::size_t at, const Entry *first, std::string &scratch) const;
+    // The bit of `word` in Entry::second_words.
+    static std::uint64_t second_word_bit(std::string_view word) noexcept;
     EmoticonTable emoticons() const;
     std::size_t size() const noexcept { return terms_; }
 
@@ -72,8 +74,8 @@ public:
     void load_modifiers(std::string_view tsv, std::string_view name);
 
 private:
-    std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> entries_;
-    std::unordered_map<std::string, double, StringHash, std::equal_to<>> phrases_;   // words joined by one space
+    FlatStringMap<Entry> entries_;
+    FlatStringMap<double> phrases_;   // words joined by one space
     std::unordered_set<std::string, StringHash, std::equal_to<>> emoticons_;
     std::bitset<256> emoticon_starts_;
     std::size_t longest_emoticon_ = 0;   // in bytes

@@ -42,9 +42,11 @@ public:
     {
     }
 
-    LexiconScore score(std::string_view text) const;
+    // The score, valid until the next call on this scorer: its term list
+    // and strings are reused from text to text.
+    const LexiconScore &score(std::string_view text) const;
     // The same for a text already tokenized (the learned model shares it).
-    LexiconScore score(const std::vector<Token> &tokens) const;
+    const LexiconScore &score(const std::vector<Token> &tokens) const;
     std::vector<Token> tokenize(std::string_view text) const;
 
 private:
@@ -67,6 +69,7 @@ private:
     mutable std::vector<Found> found_;
     mutable std::vector<Contrast> contrasts_;
     mutable std::string phrase_;
+    mutable LexiconScore result_;
 };
 
 } // namespace servicelens::sentiment
