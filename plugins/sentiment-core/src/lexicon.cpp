@@ -135,10 +135,21 @@ void Lexicon::load_modifiers(std::string_view tsv, std::string_view name)
         else
             throw std::runtime_error(std::string(name) + ":" + std::to_string(line_number) + ": unknown kind '" +
                                      std::string(kind) + "' (negation, intensifier, dampener, contrast)");
-        // A multi-word modifier ("kind of") is matched on its last word,
-        // which is the one before the term it modifies.
-        std::string term(line.substr(0, tab1));
-        entries_[term.substr(term.rfind(' ') + 1)].modifier = m;
+        // A multi-word modifier ("kind of") is found at its last word, the
+        // one before the term it modifies, when the words before match.
+        const std::string term(line.substr(0, tab1));
+        const std::size_t last_space = term.rfind(' ');
+        if (last_space == std::string::npos) {
+            entries_[term].modifier = m;
+            continue;
+        }
+        PhraseModifier phrase{{}, m};
+        for (std::size_t from = 0; from < last_space;) {
+            const std::size_t space = term.find(' ', from);
+            phrase.before.push_back(term.substr(from, space - from));
+            from = space + 1;
+        }
+        entries_[term.substr(last_space + 1)].phrase_modifiers.push_back(std::move(phrase));
     }
 }
 

@@ -25,6 +25,13 @@ bool is_clause_boundary(const Token &t)
     return t.kind == TokenKind::clause_end || t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation;
 }
 
+// The first clause boundary after token i, or the end.
+std::size_t clause_end_after(const std::vector<Token> &tokens, std::size_t i)
+{
+    while (i < tokens.size() && !is_clause_boundary(tokens[i])) ++i;
+    return i;
+}
+
 } // namespace
 
 std::vector<Token> LexiconScorer::tokenize(std::string_view text) const
@@ -64,8 +71,23 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         if (entries_[i] && (entries_[i]->english || entries_[i]->has_valence)) ++english;
     }
     const bool shouting_text = capitals == words;   // all capitals: nothing stands out
+    // The modifier ending at token i: a word alone, or the last word of a
+    // phrase whose other words come just before it.
+    const auto modifier_at = [&](std::size_t i) -> const Modifier * {
+        const Entry *e = entries_[i];
+        if (!e || tokens[i].kind != TokenKind::word) return nullptr;
+        for (const PhraseModifier &p : e->phrase_modifiers) {
+            if (p.before.size() > i) continue;
+            bool matches = true;
+            for (std::size_t k = 0; k < p.before.size() && matches; ++k)
+                matches = tokens[i - p.before.size() + k].kind == TokenKind::word && tokens[i - p.before.size() + k].text == p.before[k];
+            if (matches) return &p.modifier;
+        }
+        return e->modifier.kind == Modifier::Kind::none ? nullptr : &e->modifier;
+    };
     const auto modifier_of = [&](std::size_t i) -> Modifier::Kind {
-        return entries_[i] && tokens[i].kind == TokenKind::word ? entries_[i]->modifier.kind : Modifier::Kind::none;
+        const Modifier *m = modifier_at(i);
+        return m ? m->kind : Modifier::Kind::none;
     };
 
     found_.clear();
@@ -74,26 +96,28 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
     for (std::size_t i = 0; i < tokens.size();) {
         const Token &t = tokens[i];
         if (t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation) ++sentence;
-        if (modifier_of(i) == Modifier::Kind::contrast) contrasts_.push_back({sentence, i, entries_[i]->modifier.value});
+        if (const Modifier *m = modifier_at(i); m && m->kind == Modifier::Kind::contrast)
+            contrasts_.push_back({sentence, i, m->value, clause_end_after(tokens, i)});
         const PhraseMatch match = lexicon_.match(tokens, i, entries_[i], phrase_);
-        if (match.tokens == 0) {
-            if (t.kind == TokenKind::word && modifier_of(i) == Modifier::Kind::none) ++neutral_words;
-            ++i;
+        if (match.tokens == 0 || match.valence == 0) {
+            // A phrase listed at 0 ("good morning") holds its words neutral.
+            if (t.kind == TokenKind::word && modifier_of(i) == Modifier::Kind::none) neutral_words += std::max<std::size_t>(match.tokens, 1);
+            i += std::max<std::size_t>(match.tokens, 1);
             continue;
         }
         double weight = match.valence;
         // Modifiers before the term, back to the clause's start.
-        bool negated = false;
         for (std::size_t back = 1; back <= modifier_reach && back <= i; ++back) {
             const Token &before = tokens[i - back];
             if (is_clause_boundary(before)) break;
-            const Modifier::Kind kind = modifier_of(i - back);
-            if (kind == Modifier::Kind::none) continue;
-            if (kind == Modifier::Kind::contrast) break;
-            if (kind == Modifier::Kind::negation) negated = !negated;
-            else if (back <= 2) weight *= entries_[i - back]->modifier.value;
+            const Modifier *m = modifier_at(i - back);
+            if (!m) continue;
+            if (m->kind == Modifier::Kind::contrast) break;
+            // A negation turns the term over, by how much its word says
+            // ("never" more than "hardly"); intensity reaches two words back.
+            if (m->kind == Modifier::Kind::negation) weight *= m->value < 0 ? m->value : negation_factor;
+            else if (back <= 2) weight *= m->value;
         }
-        if (negated) weight *= negation_factor;
         if (t.all_caps && !shouting_text) weight *= shouting_factor;
         found_.push_back({i, sentence, match.term, weight});
         i += match.tokens;
@@ -113,9 +137,15 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
             return result;
         }
     }
+    // "but" (after > 1) weighs its whole sentence's rest up and what came
+    // before down. "although" (after < 1) marks only its own clause as the
+    // lesser one: "although the staff were friendly, the room was filthy".
     for (Found &f : found_)
-        for (const Contrast &c : contrasts_)
-            if (c.sentence == f.sentence) f.weight *= f.token > c.token ? c.after : 1.0 / c.after;
+        for (const Contrast &c : contrasts_) {
+            if (c.sentence != f.sentence) continue;
+            const bool inside = f.token > c.token && (c.after > 1 || f.token < c.clause_end);
+            f.weight *= inside ? c.after : 1.0 / c.after;
+        }
 
     double sum = 0, positive = 0, negative = 0;
     for (const Found &f : found_) {

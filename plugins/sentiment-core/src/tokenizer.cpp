@@ -58,7 +58,8 @@ void append_utf8(std::string &out, std::int32_t cp)
 
 bool is_emoji(std::int32_t cp)
 {
-    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || cp == 0x2B50 || cp == 0x2B55 ||
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2300 && cp <= 0x23FF) ||
+           cp == 0x2B50 || cp == 0x2B55 ||
            cp == 0x2705 || cp == 0x274C || cp == 0x2B06 || cp == 0x2B07;
 }
 

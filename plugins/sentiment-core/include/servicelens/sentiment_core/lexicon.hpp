@@ -16,13 +16,23 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace servicelens::sentiment {
 
 struct Modifier {
     enum class Kind : std::uint8_t { none, negation, intensifier, dampener, contrast };
     Kind kind = Kind::none;
-    double value = 1;   // a multiplier; for a contrast, the weight of the clause after it
+    // A multiplier (a negation's is negative: it turns the term over); for
+    // a contrast, the weight of the clause after it.
+    double value = 1;
+};
+
+// A modifier of several words ("kind of", "on the other hand"), found at
+// its last word when the words before it match.
+struct PhraseModifier {
+    std::vector<std::string> before;   // the words before the last, in order
+    Modifier modifier;
 };
 
 // Everything the scorer needs to know about one token, found with one
@@ -35,7 +45,8 @@ struct Entry {
     // A bit per (hash of the second word % 64) of the phrases that start
     // here: when the next word's bit is clear, no phrase is looked up.
     std::uint64_t second_words = 0;
-    Modifier modifier;
+    Modifier modifier;                              // as a word alone
+    std::vector<PhraseModifier> phrase_modifiers;   // as the last word of these
 };
 
 struct PhraseMatch {

@@ -58,7 +58,8 @@ private:
     };
     struct Contrast {
         std::size_t sentence, token;
-        double after;            // the weight of what follows it in its sentence
+        double after;            // the weight of what follows it
+        std::size_t clause_end;  // where its clause ends
     };
 
     const Lexicon &lexicon_;
