@@ -85,9 +85,12 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         }
         return e->modifier.kind == Modifier::Kind::none ? nullptr : &e->modifier;
     };
+    // Each token's modifier, worked out once: the rules ask about a token
+    // for every term after it.
+    modifiers_.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) modifiers_[i] = modifier_at(i);
     const auto modifier_of = [&](std::size_t i) -> Modifier::Kind {
-        const Modifier *m = modifier_at(i);
-        return m ? m->kind : Modifier::Kind::none;
+        return modifiers_[i] ? modifiers_[i]->kind : Modifier::Kind::none;
     };
 
     found_.clear();
@@ -96,7 +99,7 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
     for (std::size_t i = 0; i < tokens.size();) {
         const Token &t = tokens[i];
         if (t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation) ++sentence;
-        if (const Modifier *m = modifier_at(i); m && m->kind == Modifier::Kind::contrast)
+        if (const Modifier *m = modifiers_[i]; m && m->kind == Modifier::Kind::contrast)
             contrasts_.push_back({sentence, i, m->value, clause_end_after(tokens, i)});
         const PhraseMatch match = lexicon_.match(tokens, i, entries_[i], phrase_);
         if (match.tokens == 0 || match.valence == 0) {
@@ -110,7 +113,7 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         for (std::size_t back = 1; back <= modifier_reach && back <= i; ++back) {
             const Token &before = tokens[i - back];
             if (is_clause_boundary(before)) break;
-            const Modifier *m = modifier_at(i - back);
+            const Modifier *m = modifiers_[i - back];
             if (!m) continue;
             if (m->kind == Modifier::Kind::contrast) break;
             // A negation turns the term over, by how much its word says

@@ -229,9 +229,11 @@ void tokenize(std::string_view text, const EmoticonTable &emoticons, std::vector
         // Quotes around a word are not part of it; a clitic as tokenized
         // corpora write it ("'s", "'re") keeps its apostrophe.
         while (!word.text.empty() && word.text.back() == '\'' && word.text != "'") word.text.pop_back();
-        static constexpr std::string_view clitics[] = {"'s", "'re", "'ve", "'ll", "'d", "'m", "'t"};
-        const bool clitic = std::find(std::begin(clitics), std::end(clitics), word.text) != std::end(clitics);
-        while (!clitic && word.text.size() > 1 && word.text.front() == '\'') word.text.erase(0, 1);
+        if (word.text.size() > 1 && word.text.front() == '\'') {
+            static constexpr std::string_view clitics[] = {"'s", "'re", "'ve", "'ll", "'d", "'m", "'t"};
+            const bool clitic = std::find(std::begin(clitics), std::end(clitics), word.text) != std::end(clitics);
+            while (!clitic && word.text.size() > 1 && word.text.front() == '\'') word.text.erase(0, 1);
+        }
         if (word.text == "'" || word.text.empty()) {
             --used;
             continue;

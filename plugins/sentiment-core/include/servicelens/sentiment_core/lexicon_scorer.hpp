@@ -67,6 +67,7 @@ private:
     EmoticonTable emoticons_;
     mutable std::vector<Token> tokens_;
     mutable std::vector<const Entry *> entries_;
+    mutable std::vector<const Modifier *> modifiers_;
     mutable std::vector<Found> found_;
     mutable std::vector<Contrast> contrasts_;
     mutable std::string phrase_;
