@@ -2,6 +2,7 @@
 // audit event log into the embedded ticket store, so that sync and report
 // run on a real desk's history without a vendor account.
 #include "commands.hpp"
+#include "warning_limit.hpp"
 
 #include <servicelens/host/local_ticket_store.hpp>
 #include <servicelens/host/progress_display.hpp>
@@ -35,7 +36,7 @@ void import_servicenow_csv(const ImportOptions &o)
     host::LocalTicketStore store(o.connector, o.into);
     host::ProgressDisplay progress("import " + o.file.filename().string(), !o.no_progress && ::isatty(2));
     std::vector<host::OwnedIncident> batch;
-    std::size_t warnings = 0;
+    WarningLimit warnings;
     host::ServiceNowCsvStats stats;
     try {
         stats = host::read_servicenow_csv(
@@ -47,17 +48,14 @@ void import_servicenow_csv(const ImportOptions &o)
                     batch.clear();
                 }
             },
-            [&](const std::string &message) {
-                // The first few name the rows; the count says how many more.
-                if (++warnings <= 20) spdlog::warn("{}", message);
-            },
+            [&](const std::string &message) { warnings(message); },
             [&](std::size_t done, std::size_t total) { progress.update(done, total); });
     } catch (const std::runtime_error &e) {
         throw CommandFailed(exit_bad_input, e.what());
     }
     if (!batch.empty()) store.put(batch);
     progress.finish(stats.incidents);
-    if (warnings > 20) spdlog::warn("{} more rows skipped; the first 20 are named above", warnings - 20);
+    warnings.finish();
     fmt::print("{}: {} rows, {} incidents into {} (connector '{}'), {} rows skipped\n", o.file.string(), stats.rows,
                stats.incidents, o.into.string(), o.connector, stats.skipped);
     fmt::print("next: point a `kind: local` connector named '{}' at {} and run `servicelens sync --once`\n", o.connector,

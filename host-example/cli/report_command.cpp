@@ -1,5 +1,6 @@
 // `servicelens report`: a report plugin over everything synced, rendered.
 #include "commands.hpp"
+#include "warning_limit.hpp"
 
 #include <servicelens/config/host_config.hpp>
 #include <servicelens/config/schema_check.hpp>
@@ -85,7 +86,7 @@ config::HostConfig load_configuration(const ReportOptions &o)
 
 nlohmann::json build_from_csv(const ReportOptions &o, host::ReportBuilderInstance &builder, const host::ReportPeriod &period)
 {
-    std::size_t warnings = 0;
+    WarningLimit warnings;
     host::ServiceNowCsvStats stats;
     const std::vector<store::AttributeRecord> no_attributes;
     const std::vector<store::SentimentRecord> no_scores;
@@ -96,9 +97,7 @@ nlohmann::json build_from_csv(const ReportOptions &o, host::ReportBuilderInstanc
             [&](const host::IncidentVisitor &visit) {
                 stats = host::read_servicenow_csv(
                     o.csv, "csv", [&](host::OwnedIncident &&i) { visit(std::move(i), no_attributes, no_scores); },
-                    [&](const std::string &message) {
-                        if (++warnings <= 20) spdlog::warn("{}", message);
-                    },
+                    [&](const std::string &message) { warnings(message); },
                     [&](std::size_t done, std::size_t total) { progress.update(done, total); });
             },
             builder, period);
@@ -107,7 +106,7 @@ nlohmann::json build_from_csv(const ReportOptions &o, host::ReportBuilderInstanc
         throw CommandFailed(exit_bad_input, e.what());
     }
     progress.finish(stats.incidents);
-    if (warnings > 20) spdlog::warn("{} more rows skipped; the first 20 are named above", warnings - 20);
+    warnings.finish();
     spdlog::info("{}: {} rows, {} incidents, {} rows skipped", o.csv.string(), stats.rows, stats.incidents, stats.skipped);
     return document;
 }

@@ -54,17 +54,19 @@ std::vector<ss::SparseVector> features_of(const std::vector<std::string> &texts,
     return out;
 }
 
-ss::LinearModel train_model(const LabelledTexts &data, const std::vector<std::size_t> &rows, const TrainOptions &o,
-                            bool show_progress)
+// Trains on the texts `rows` picks from `data`, whose features are given
+// (computed once: cross-validation trains on each text nine times).
+ss::LinearModel train_model(const LabelledTexts &data, const std::vector<ss::SparseVector> &features,
+                            const std::vector<std::size_t> &rows, const TrainOptions &o, bool show_progress)
 {
-    std::vector<std::string> texts;
+    std::vector<ss::SparseVector> examples;
     std::vector<int> labels;
     for (const std::size_t r : rows) {
-        texts.push_back(data.texts[r]);
+        examples.push_back(features[r]);
         labels.push_back(data.labels[r]);
     }
     ss::LinearModel model(data.classes, o.bits);
-    model.train(features_of(texts, o.bits), labels, o.training, [&](int epoch, int epochs) {
+    model.train(examples, labels, o.training, [&](int epoch, int epochs) {
         if (show_progress) fmt::print(stderr, "\rtraining: epoch {}/{}{}", epoch, epochs, epoch == epochs ? "\n" : "");
     });
     return model;
@@ -76,9 +78,9 @@ void train(const TrainOptions &o)
     std::vector<std::size_t> all(data.texts.size());
     std::iota(all.begin(), all.end(), 0);
     const auto started = std::chrono::steady_clock::now();
-    const ss::LinearModel model = train_model(data, all, o, ::isatty(2));
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto features = features_of(data.texts, o.bits);
+    const ss::LinearModel model = train_model(data, features, all, o, ::isatty(2));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::size_t right = 0;
     for (std::size_t i = 0; i < features.size(); ++i) {
         const auto p = model.probabilities(features[i]);
@@ -217,11 +219,12 @@ void eval(const EvalOptions &o, const GlobalOptions &global)
         std::vector<std::size_t> order(data.texts.size());
         std::iota(order.begin(), order.end(), 0);
         std::shuffle(order.begin(), order.end(), std::mt19937_64(7));
+        const auto features = features_of(data.texts, o.training.bits);
         for (int fold = 0; fold < o.folds; ++fold) {
             std::vector<std::size_t> train_rows, test_rows;
             for (std::size_t k = 0; k < order.size(); ++k)
                 (static_cast<int>(k % static_cast<std::size_t>(o.folds)) == fold ? test_rows : train_rows).push_back(order[k]);
-            const ss::LinearModel model = train_model(data, train_rows, o.training, false);
+            const ss::LinearModel model = train_model(data, features, train_rows, o.training, false);
             const auto file = std::filesystem::temp_directory_path() /
                               fmt::format("servicelens-cv-{}-{}.model", ::getpid(), fold);
             model.save(file, {{"cross_validation_fold", fold}});

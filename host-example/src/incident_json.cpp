@@ -1,5 +1,7 @@
 #include <servicelens/host/incident_json.hpp>
 
+#include <servicelens/cpp/incident.hpp>
+
 #include <date/date.h>
 #include <fmt/format.h>
 
@@ -15,9 +17,6 @@ namespace servicelens::host {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 8> contact_names = {"",     "phone", "email",  "portal",
-                                                           "walk_up", "chat", "social", "monitoring"};
 
 void put_text(json &j, const char *key, const std::string &value)
 {
@@ -92,17 +91,9 @@ std::optional<sl_timestamp_t> parse_utc(std::string_view input)
 }
 #pragma GCC diagnostic pop
 
-std::string_view contact_type_name(sl_contact_type_t type) noexcept
-{
-    return type < contact_names.size() ? contact_names[type] : std::string_view();
-}
+std::string_view contact_type_name(sl_contact_type_t type) noexcept { return servicelens::contact_type_name(type); }
 
-sl_contact_type_t parse_contact_type(std::string_view name) noexcept
-{
-    for (std::size_t i = 1; i < contact_names.size(); ++i)
-        if (contact_names[i] == name) return static_cast<sl_contact_type_t>(i);
-    return SL_CONTACT_UNKNOWN;
-}
+sl_contact_type_t parse_contact_type(std::string_view name) noexcept { return servicelens::parse_contact_type(name); }
 
 json incident_to_json(const OwnedIncident &i)
 {

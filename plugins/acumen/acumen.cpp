@@ -32,10 +32,8 @@ struct Settings {
 
 sl_contact_type_t channel_named(const std::string &name)
 {
-    static constexpr std::string_view names[] = {"unknown", "phone",  "email",  "portal",
-                                                 "walk_up", "chat", "social", "monitoring"};
-    for (std::size_t i = 0; i < std::size(names); ++i)
-        if (names[i] == name) return static_cast<sl_contact_type_t>(i);
+    if (name == "unknown") return SL_CONTACT_UNKNOWN;
+    if (const sl_contact_type_t t = servicelens::parse_contact_type(name); t != SL_CONTACT_UNKNOWN) return t;
     throw servicelens::invalid_argument("self_service_channels: unknown channel '" + name + "'");
 }
 

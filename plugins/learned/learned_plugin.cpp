@@ -5,6 +5,7 @@
 #include <servicelens/cpp/plugin.hpp>
 #include <servicelens/sentiment_core/features.hpp>
 #include <servicelens/sentiment_core/linear_model.hpp>
+#include <servicelens/sentiment_core/text_policy.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -41,10 +42,7 @@ public:
         } catch (const std::runtime_error &e) {
             throw servicelens::invalid_argument(e.what());
         }
-        if (config.contains("thresholds")) {
-            thresholds_.positive = config["thresholds"].value("positive", thresholds_.positive);
-            thresholds_.negative = config["thresholds"].value("negative", thresholds_.negative);
-        }
+        thresholds_ = thresholds_from_config(config);
     }
 
     void score(servicelens::TextBatch texts, servicelens::SentimentSink &sink) override
@@ -54,9 +52,8 @@ public:
         SparseVector features;
         std::vector<servicelens::Term> terms;
         for (const servicelens::Text text : texts) {
-            if (text.kind() == SL_TEXT_FIVE_FACE || text.kind() == SL_TEXT_YES_NO) {
-                sink.fail(text.index(), "learned scores words; the feedback plugin scores ratings and answers",
-                          SL_STATUS_NOT_SUPPORTED);
+            if (const std::string why = why_not_text(text.kind(), text.language(), "learned"); !why.empty()) {
+                sink.fail(text.index(), why, SL_STATUS_NOT_SUPPORTED);
                 continue;
             }
             const std::vector<Token> tokens = scorer.tokenize(text.text());
@@ -73,10 +70,7 @@ public:
             terms.clear();
             for (const TermWeight &t : lexicon_score.terms) terms.push_back({t.term, t.weight});
             sink.emit(text.index(),
-                      {.label = compound >= thresholds_.positive   ? sl_sentiment_label_t{SL_SENTIMENT_POSITIVE}
-                                : compound <= thresholds_.negative ? sl_sentiment_label_t{SL_SENTIMENT_NEGATIVE}
-                                                                   : sl_sentiment_label_t{SL_SENTIMENT_NEUTRAL},
-                       .compound = compound, .positive = positive, .neutral = neutral, .negative = negative,
+                      {.label = static_cast<sl_sentiment_label_t>(label_of(compound, thresholds_)), .compound = compound, .positive = positive, .neutral = neutral, .negative = negative,
                        .confidence = *std::max_element(p.begin(), p.end()), .terms = terms});
         }
     }

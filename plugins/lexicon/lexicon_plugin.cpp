@@ -4,6 +4,7 @@
 // exclamation, emoticons and emoji. Admins add or override terms.
 #include <servicelens/cpp/plugin.hpp>
 #include <servicelens/sentiment_core/lexicon_scorer.hpp>
+#include <servicelens/sentiment_core/text_policy.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -37,10 +38,7 @@ public:
         const auto config = nlohmann::json::parse(context.config_json);
         if (const auto terms = config.find("terms"); terms != config.end())
             for (const auto &[term, valence] : terms->items()) lexicon_.set(term, valence.get<double>());
-        if (config.contains("thresholds")) {
-            thresholds_.positive = config["thresholds"].value("positive", thresholds_.positive);
-            thresholds_.negative = config["thresholds"].value("negative", thresholds_.negative);
-        }
+        thresholds_ = thresholds_from_config(config);
     }
 
     void score(servicelens::TextBatch texts, servicelens::SentimentSink &sink) override
@@ -48,15 +46,8 @@ public:
         const LexiconScorer scorer(lexicon_, thresholds_);
         std::vector<servicelens::Term> terms;
         for (const servicelens::Text text : texts) {
-            if (text.kind() == SL_TEXT_FIVE_FACE || text.kind() == SL_TEXT_YES_NO) {
-                sink.fail(text.index(), "lexicon scores words; the feedback plugin scores ratings and answers",
-                          SL_STATUS_NOT_SUPPORTED);
-                continue;
-            }
-            if (const std::string_view language = text.language();
-                !language.empty() && !(language.starts_with("en") && (language.size() == 2 || language[2] == '-'))) {
-                sink.fail(text.index(), "not scored: language '" + std::string(language) + "'; the lexicon covers English",
-                          SL_STATUS_NOT_SUPPORTED);
+            if (const std::string why = why_not_text(text.kind(), text.language(), "lexicon"); !why.empty()) {
+                sink.fail(text.index(), why, SL_STATUS_NOT_SUPPORTED);
                 continue;
             }
             const LexiconScore &s = scorer.score(text.text());

@@ -18,16 +18,8 @@ constexpr sl_timestamp_t ms_per_day = 86'400'000;
 
 std::string channel_name(sl_contact_type_t c)
 {
-    switch (c) {
-    case SL_CONTACT_PHONE: return "phone";
-    case SL_CONTACT_EMAIL: return "email";
-    case SL_CONTACT_PORTAL: return "portal";
-    case SL_CONTACT_WALK_UP: return "walk_up";
-    case SL_CONTACT_CHAT: return "chat";
-    case SL_CONTACT_SOCIAL: return "social";
-    case SL_CONTACT_MONITORING: return "monitoring";
-    default: return "unknown";
-    }
+    const std::string_view name = servicelens::contact_type_name(c);
+    return name.empty() ? "unknown" : std::string(name);
 }
 
 bool live_channel(sl_contact_type_t c) { return c == SL_CONTACT_PHONE || c == SL_CONTACT_CHAT || c == SL_CONTACT_WALK_UP; }

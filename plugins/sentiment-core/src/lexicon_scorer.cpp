@@ -1,4 +1,5 @@
 #include <servicelens/sentiment_core/lexicon_scorer.hpp>
+#include <servicelens/sentiment_core/text_policy.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -163,7 +164,7 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         result.negative = negative / total;
         result.neutral = 1.0 - result.positive - result.negative;
     }
-    result.label = result.compound >= thresholds_.positive ? 1 : result.compound <= thresholds_.negative ? -1 : 0;
+    result.label = label_of(result.compound, thresholds_);
     // Evidence: the summed strength of every term, whatever its sign.
     result.confidence = found_.empty() ? 0.0 : 1.0 - std::exp(-(positive + negative) / 3.0);
 

@@ -18,6 +18,23 @@
 
 namespace servicelens {
 
+// The canonical names of sl_contact_type_t (schemas/incident.schema.json):
+// "phone", "email", "portal", "walk_up", "chat", "social", "monitoring";
+// empty for SL_CONTACT_UNKNOWN and values this header does not know.
+constexpr std::string_view contact_type_name(sl_contact_type_t type) noexcept
+{
+    constexpr std::string_view names[] = {"", "phone", "email", "portal", "walk_up", "chat", "social", "monitoring"};
+    return type < std::size(names) ? names[type] : std::string_view();
+}
+
+// The contact type of a canonical name; SL_CONTACT_UNKNOWN for any other text.
+constexpr sl_contact_type_t parse_contact_type(std::string_view name) noexcept
+{
+    for (sl_contact_type_t t = SL_CONTACT_PHONE; t <= SL_CONTACT_MONITORING; ++t)
+        if (contact_type_name(t) == name) return t;
+    return SL_CONTACT_UNKNOWN;
+}
+
 // A batch of C structs passed as an array of pointers, iterated as `View`s
 // that know their index in the batch (sinks want it).
 template <class CStruct, class View>
