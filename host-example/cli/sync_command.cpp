@@ -2,7 +2,9 @@
 #include "commands.hpp"
 
 #include <servicelens/config/host_config.hpp>
-#include <servicelens/host/local_ticket_store.hpp>
+#include <servicelens/connectors/vendor_connectors.hpp>
+#include <servicelens/connectors/vendor_support.hpp>
+#include <servicelens/host/curl_http_connections.hpp>
 #include <servicelens/host/logging.hpp>
 #include <servicelens/host/plugin_config_check.hpp>
 #include <servicelens/host/plugin_registry.hpp>
@@ -35,10 +37,25 @@ struct SyncCommandOptions {
 
 std::unique_ptr<host::Connector> make_connector(const config::ConnectorConfig &c)
 {
-    if (c.kind == "local") return std::make_unique<host::LocalTicketStore>(c.name, c.path);
-    throw CommandFailed(exit_bad_input, fmt::format("connector '{}': the {} connector is not in this release yet; "
-                                                    "only `local` can be synced",
-                                                    c.name, c.kind));
+    try {
+        return connectors::make_connector(c);
+    } catch (const std::invalid_argument &e) {
+        throw CommandFailed(exit_bad_input, e.what());
+    }
+}
+
+// Plugins reach the vendor platforms through the connectors, by name, with
+// the connector's credentials, TLS settings and rate limit.
+std::shared_ptr<host::HttpConnections> http_connections(const config::HostConfig &cfg)
+{
+    std::vector<http::ClientOptions> named;
+    for (const config::ConnectorConfig &c : cfg.connectors)
+        if (c.kind != "local") named.push_back(connectors::client_options(c));
+    try {
+        return std::make_shared<host::CurlHttpConnections>(std::move(named));
+    } catch (const std::invalid_argument &e) {
+        throw CommandFailed(exit_bad_input, e.what());
+    }
 }
 
 config::HostConfig load(const SyncCommandOptions &o, const GlobalOptions &global)
@@ -60,6 +77,7 @@ bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::
     store::StateStore state(cfg.state_store);
     const int workers = o.workers > 0 ? o.workers : cfg.workers;
     host::HostEnvironment environment;
+    environment.http = http_connections(cfg);
     host::SyncEngine engine(cfg, registry, state, environment, workers);
     // Every selected connector is made before any is synced, so a connector
     // this release cannot sync stops the command before it has done half.
@@ -84,13 +102,17 @@ bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::
                                         {"attributes", stats.attributes},   {"sentiments", stats.sentiments},
                                         {"plugin_failures", stats.plugin_failures},
                                         {"written_back", stats.written_back}, {"write_back_failures", stats.write_back_failures},
+                                        {"write_backs_parked", stats.write_backs_parked},
                                         {"seconds", {{"connector", stats.connector_seconds},
                                                      {"plugins", stats.plugin_seconds},
                                                      {"store", stats.store_seconds}}}};
         state.finish_run(run, stats.stopped_early ? "stopped" : "ok", summary.dump());
-        fmt::print("{}: {} incidents in {} batches, {} attributes, {} sentiment scores, {} written back{}{}\n", c.name,
+        fmt::print("{}: {} incidents in {} batches, {} attributes, {} sentiment scores, {} written back{}{}{}\n", c.name,
                    stats.incidents, stats.batches, stats.attributes, stats.sentiments, stats.written_back,
                    stats.plugin_failures ? fmt::format(", {} plugin failures (see the log)", stats.plugin_failures) : "",
+                   stats.write_backs_parked
+                       ? fmt::format(", {} write-backs refused by the platform and parked (see the log)", stats.write_backs_parked)
+                       : "",
                    stats.stopped_early ? " (stopped early: the rest follows next time)" : "");
         fmt::print("{}: time in the connector {:.2f} s, in plugins {:.2f} s, in the state store {:.2f} s\n", c.name,
                    stats.connector_seconds, stats.plugin_seconds, stats.store_seconds);

@@ -173,6 +173,9 @@ void read_typed(const json &v, const std::filesystem::path &base, HostConfig &co
         if (c.contains("timeout")) connector.timeout = *parse_duration(c["timeout"].get<std::string>());
         if (c.contains("ca_bundle")) connector.ca_bundle = anchored(base, c["ca_bundle"]);
         connector.verify_tls = c.value("verify_tls", true);
+        connector.page_size = c.value("page_size", 100);
+        connector.filter = c.value("filter", "");
+        connector.display_values = c.value("display_values", false);
         config.connectors.push_back(std::move(connector));
     }
     for (const json &r : v.value("pipeline", json::array())) {

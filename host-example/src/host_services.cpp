@@ -9,7 +9,9 @@
 #include <servicelens/host_log.h>
 #include <servicelens/host_metrics.h>
 #include <servicelens/host_history.h>
+#include <servicelens/host_http.h>
 #include <servicelens/host/caller_history.hpp>
+#include <servicelens/host/http_connections.hpp>
 #include <servicelens/host_progress.h>
 
 #include <spdlog/spdlog.h>
@@ -171,23 +173,33 @@ struct ServiceCalls {
         }
     }
 
+    static sl_status_t http_perform(const sl_host_t *host, const sl_http_request_t *request,
+                                   sl_http_response_fn on_response, void *context) noexcept
+    {
+        InstanceServices &s = self(host);
+        if (!s.environment_.http) return SL_STATUS_UNAVAILABLE;
+        return s.environment_.http->perform(request, on_response, context, *s.logger_);
+    }
+
     static constexpr sl_host_log_t log{&log_enabled, &log_write};
     static constexpr sl_host_clock_t clock{&clock_now, &clock_monotonic_ns};
     static constexpr sl_host_cache_t cache{&cache_get, &cache_put, &cache_erase};
     static constexpr sl_host_progress_t progress{&progress_update};
     static constexpr sl_host_metrics_t metrics{&metrics_add};
     static constexpr sl_host_history_t history{&history_caller_incidents};
+    static constexpr sl_host_http_t http{&http_perform};
 
     static const void *get_service(const sl_host_t *host, const char *id) noexcept
     {
         if (!id) return nullptr;
         if (std::strcmp(id, SL_HOST_HISTORY_ID) == 0) return self(host).environment_.history ? &history : nullptr;
+        if (std::strcmp(id, SL_HOST_HTTP_ID) == 0) return self(host).environment_.http ? &http : nullptr;
         if (std::strcmp(id, SL_HOST_LOG_ID) == 0) return &log;
         if (std::strcmp(id, SL_HOST_CLOCK_ID) == 0) return &clock;
         if (std::strcmp(id, SL_HOST_CACHE_ID) == 0) return &cache;
         if (std::strcmp(id, SL_HOST_PROGRESS_ID) == 0) return &progress;
         if (std::strcmp(id, SL_HOST_METRICS_ID) == 0) return &metrics;
-        return nullptr; // SL_HOST_HTTP_ID included: not offered by this host yet
+        return nullptr;
     }
 };
 

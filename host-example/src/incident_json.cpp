@@ -7,7 +7,6 @@
 
 #include <charconv>
 
-#include <array>
 #include <chrono>
 #include <sstream>
 #include <stdexcept>

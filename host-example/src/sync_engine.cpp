@@ -68,6 +68,36 @@ std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
     return texts;
 }
 
+// The idempotency key of a write-back: what is written, and for a field the
+// value the ticket holds now; not when the incident changed. A platform
+// counts our own write as an update, so the incident comes back in the next
+// pull: keyed on its updated_at, the same note would be queued again after
+// every sync, forever. Keyed on the content, an unchanged result is
+// recognised and skipped, and a field that goes A, B, then A again is still
+// written the third time (the value it replaces differs).
+std::string write_back_key(const std::string &connector, const OwnedIncident &incident, std::size_t rule,
+                           const config::WriteBack &write_back, const std::string &body)
+{
+    std::string current;
+    if (write_back.as == "field")
+        if (const auto it = incident.custom.find(write_back.field); it != incident.custom.end()) current = it->second;
+    uint64_t h = 1469598103934665603ull;   // FNV-1a: stable across builds and platforms
+    for (const std::string *part : {&write_back.as, &write_back.field, &body, static_cast<const std::string *>(&current)}) {
+        for (const unsigned char c : *part) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0xffu) * 1099511628211ull;   // a separator: ("ab", "c") differs from ("a", "bc")
+    }
+    return fmt::format("{}:{}:rule{}:{:016x}", connector, incident.id, rule, h);
+}
+
+// A field that already holds the value needs no write (and writing it would
+// only bring the incident back in the next pull).
+bool already_holds(const OwnedIncident &incident, const config::WriteBack &write_back, const std::string &body)
+{
+    if (write_back.as != "field") return false;
+    const auto it = incident.custom.find(write_back.field);
+    return it != incident.custom.end() && it->second == body;
+}
+
 // Contiguous, nearly equal slices [begin, end) of n items for `workers`.
 std::vector<std::pair<std::size_t, std::size_t>> slices(std::size_t n, int workers)
 {
@@ -170,13 +200,23 @@ std::vector<int64_t> SyncEngine::send_outbox(Connector &connector, SyncStats &st
         for (std::size_t i = 0; i < result.acknowledged && i < entries.size(); ++i) confirmed.push_back(entries[i].id);
         stats.written_back += std::min(result.acknowledged, entries.size());
         if (!result.error.empty()) {
-            // Left in the outbox for the next sync; nothing after it is sent out of order.
             const store::OutboxEntry &failed = entries[result.acknowledged];
-            state_.record_failure(failed.id, redact_secrets(result.error));
-            pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
-                                 failed.incident_id, redact_secrets(result.error));
             ++stats.write_back_failures;
-            return confirmed;
+            if (!result.rejected) {
+                // Left in the outbox for the next sync; nothing after it is sent out of order.
+                state_.record_failure(failed.id, redact_secrets(result.error));
+                pipeline_->log->warn("write-back to {} for incident {} failed, will retry: {}", connector.name(),
+                                     failed.incident_id, redact_secrets(result.error));
+                return confirmed;
+            }
+            // Refused for good: parked for the admin, and the entries behind it go on.
+            state_.park(failed.id, redact_secrets(result.error));
+            pipeline_->log->error("write-back to {} for incident {} was refused; it is parked in the state "
+                                  "store's outbox with this error and will not be retried: {}",
+                                  connector.name(), failed.incident_id, redact_secrets(result.error));
+            ++stats.write_backs_parked;
+            after = failed.id;
+            continue;
         }
         after = entries.back().id;
         if (entries.size() < page) return confirmed;
@@ -353,10 +393,10 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                 }
                 if (note.empty()) continue;   // nothing learned: nothing to write
                 std::string body = note.text();
-                commit.outbox.push_back({0, connector.name(), incidents[i].id,
-                                         fmt::format("{}:{}:{}:rule{}", connector.name(), incidents[i].id,
-                                                     incidents[i].updated_at, r),
-                                         rule.write_back->as, rule.write_back->field, std::move(body), 0});
+                if (already_holds(incidents[i], *rule.write_back, body)) continue;
+                std::string key = write_back_key(connector.name(), incidents[i], r, *rule.write_back, body);
+                commit.outbox.push_back({0, connector.name(), incidents[i].id, std::move(key), rule.write_back->as,
+                                         rule.write_back->field, std::move(body), 0});
             }
         }
 

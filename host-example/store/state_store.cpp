@@ -10,7 +10,7 @@ namespace servicelens::store {
 
 namespace {
 
-constexpr int schema_version = 3;
+constexpr int schema_version = 4;
 
 // Version 2 keys enrichment by the incident's integer key and an interned
 // plugin, in WITHOUT ROWID tables: a row and its primary key are stored
@@ -200,7 +200,17 @@ int64_t now_ms()
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Version 4: an entry the platform refused for good (the ticket is gone,
+// the mapped field does not exist) is parked, kept with its error for the
+// admin, and no longer holds up the entries behind it.
+constexpr const char *migrate_v3_to_v4 = R"sql(
+ALTER TABLE outbox ADD COLUMN rejected_at INTEGER;
+DROP INDEX IF EXISTS outbox_unsent;
+CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
+)sql";
+
 } // namespace
+
 
 StateStore::StateStore(const std::filesystem::path &file) : db_(file)
 {
@@ -218,6 +228,7 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
     if (found < 3) db_.execute(schema_v2);
     if (found == 1) db_.execute(copy_v1_into_v2);
     if (found < 3) db_.execute(migrate_v2_to_v3);
+    if (found < 4) db_.execute(migrate_v3_to_v4);
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
 }
@@ -328,7 +339,7 @@ std::vector<OutboxEntry> StateStore::pending_outbox(const std::string &connector
 {
     Statement q = db_.prepare(
         "SELECT id, connector, incident_id, idempotency_key, kind, field, body, attempts FROM outbox "
-        "WHERE connector = ?1 AND sent_at IS NULL AND id > ?3 ORDER BY id LIMIT ?2");
+        "WHERE connector = ?1 AND sent_at IS NULL AND rejected_at IS NULL AND id > ?3 ORDER BY id LIMIT ?2");
     q.bind(1, connector).bind(2, static_cast<int64_t>(limit)).bind(3, after_id);
     std::vector<OutboxEntry> entries;
     while (q.step())
@@ -356,6 +367,23 @@ void StateStore::record_failure(int64_t outbox_id, const std::string &error)
     Statement q = db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1");
     q.bind(1, outbox_id).bind(2, error);
     q.run();
+}
+
+void StateStore::park(int64_t outbox_id, const std::string &error)
+{
+    Statement q = db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2, rejected_at = ?3 WHERE id = ?1");
+    q.bind(1, outbox_id).bind(2, error).bind(3, now_ms());
+    q.run();
+}
+
+std::vector<ParkedEntry> StateStore::parked_outbox(const std::string &connector)
+{
+    Statement q = db_.prepare("SELECT id, incident_id, kind, field, last_error FROM outbox "
+                              "WHERE connector = ?1 AND rejected_at IS NOT NULL ORDER BY id");
+    q.bind(1, connector);
+    std::vector<ParkedEntry> parked;
+    while (q.step()) parked.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)});
+    return parked;
 }
 
 int64_t StateStore::begin_run(const std::string &connector, const std::string &command)

@@ -5,7 +5,7 @@
 //                  `servicelens new plugin` writes, docs/examples/
 //   sh             a step of a script a test runs (the tutorial's steps are
 //                  run in order by tests/journey/journey_test.sh)
-//   yaml           an excerpt of docs/examples/servicelens.yaml, which the
+//   yaml           an excerpt of a docs/examples/*.yaml file, which the
 //                  config tests validate, or of a template
 //   json           parses as JSON
 // Blocks marked `text` or `console`, or with no language, show output or

@@ -59,6 +59,29 @@ TEST_CASE("the same write is never queued twice, and leaves only when acknowledg
     CHECK(state.pending_outbox("desk", 10).empty());
 }
 
+TEST_CASE("a write the platform refused for good is parked with its error and holds up nothing behind it")
+{
+    TempStore temp;
+    {
+        StateStore state(temp.file);
+        state.commit_batch(batch("a", 100));
+        state.commit_batch(batch("b", 200));
+        const auto pending = state.pending_outbox("desk", 10);
+        REQUIRE(pending.size() == 2);
+        state.park(pending[0].id, "HTTP 404: the ticket was deleted");
+    }
+    StateStore reopened(temp.file);   // parked stays parked
+    const auto pending = reopened.pending_outbox("desk", 10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].incident_id == "b");
+    const auto parked = reopened.parked_outbox("desk");
+    REQUIRE(parked.size() == 1);
+    CHECK(parked[0].incident_id == "a");
+    CHECK(parked[0].error == "HTTP 404: the ticket was deleted");
+    reopened.commit_batch(batch("a", 100));   // the same write queued again is still the parked one
+    CHECK(reopened.pending_outbox("desk", 10).size() == 1);
+}
+
 TEST_CASE("results survive reopening the file, one incident at a time")
 {
     TempStore temp;

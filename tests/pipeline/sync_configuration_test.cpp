@@ -96,21 +96,25 @@ logging: {level: info, format: json}
     CHECK_THAT(as_text.output, Contains("sync desk"));
 }
 
-TEST_CASE("a connector this release cannot sync stops the command before any connector is synced")
+TEST_CASE("a vendor platform that cannot be reached fails its connector by name, after the ones before it synced")
 {
+    // Port 9 (discard) on the loopback: nothing listens, the connection is refused at once.
     SeededDesk desk(plugins + R"(connectors:
   - {name: desk, kind: local, path: desk.db}
   - name: zendesk
     kind: zendesk
-    base_url: https://example.zendesk.com
+    base_url: http://127.0.0.1:9
+    timeout: 2s
     auth: {type: api_token, email: agent@example.com, token: not-a-real-token}
 state_store: {path: state.db}
 pipeline:
   - {on: incident_changed, run: [email-domain]}
 )");
     const auto run = desk.sync();
-    CHECK(run.exit_code == 2);
+    CHECK(run.exit_code == 1);
     CHECK_THAT(run.output, Contains("connector 'zendesk'"));
+    CHECK_THAT(run.output, Contains("base_url"));
     CHECK_THAT(run.output, !Contains("not-a-real-token"));
-    CHECK_FALSE(servicelens::store::StateStore(desk.dir / "state.db").watermark("desk"));
+    CHECK(servicelens::store::StateStore(desk.dir / "state.db").watermark("desk"));
+    CHECK_FALSE(servicelens::store::StateStore(desk.dir / "state.db").watermark("zendesk"));
 }

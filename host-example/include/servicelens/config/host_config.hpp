@@ -45,6 +45,9 @@ struct ConnectorConfig {
     std::chrono::milliseconds timeout{30000};
     std::filesystem::path ca_bundle;
     bool verify_tls = true;
+    int page_size = 100;           // records per HTTP page when listing
+    std::string filter;            // vendor query ANDed with the change query
+    bool display_values = false;   // ServiceNow reference fields as display values
 };
 
 struct WriteBack {

@@ -11,14 +11,26 @@
 #include <exception>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace servicelens::host {
 
+// The platform refused a write that will never succeed as it stands: the
+// ticket is gone, the mapped field does not exist, the value is invalid.
+// The sync engine parks the entry (kept, with the error, for the admin) and
+// goes on with the next; any other exception from write_back means "try
+// again later" and the entry stays first in line.
+class WriteBackRejected : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct WriteBackResult {
     std::size_t acknowledged = 0;   // entries confirmed, from the front, in order
     std::string error;              // why the next one failed; empty when all went through
+    bool rejected = false;          // the failure is a WriteBackRejected: park the entry
 };
 
 struct IncidentPage {
@@ -55,6 +67,10 @@ public:
         for (const store::OutboxEntry &entry : entries) {
             try {
                 write_back(entry);
+            } catch (const WriteBackRejected &e) {
+                result.error = e.what();
+                result.rejected = true;
+                return result;
             } catch (const std::exception &e) {
                 result.error = e.what();
                 return result;

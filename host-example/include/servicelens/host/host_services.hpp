@@ -1,8 +1,9 @@
 // The services table (sl_host_t) the host hands each plugin instance: log
 // through spdlog under the instance's name, a clock that tests can fix, a
 // per-instance cache with expiry, progress with a stop request, and
-// counters. HTTP is declared in the ABI but not offered yet: get_service
-// returns NULL for it, as the ABI allows.
+// counters; the desk's caller history and HTTP through the admin's named
+// connections when the environment has them (get_service returns NULL
+// otherwise, as the ABI allows).
 #pragma once
 
 #include <servicelens/host.h>
@@ -24,6 +25,7 @@ class logger;
 namespace servicelens::host {
 
 class CallerHistory;
+class HttpConnections;
 
 // What every instance shares: the clock, the stop flag, progress output.
 struct HostEnvironment {
@@ -39,6 +41,10 @@ struct HostEnvironment {
     // The desk's memory of callers (servicelens.host-history/1); the
     // service is offered only when this is set.
     std::shared_ptr<const CallerHistory> history;
+    // HTTP through the admin's named connections (servicelens.host-http/1,
+    // e.g. a CurlHttpConnections); the service is offered only when this
+    // is set.
+    std::shared_ptr<HttpConnections> http{};
 };
 
 class InstanceServices {

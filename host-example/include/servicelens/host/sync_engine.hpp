@@ -37,6 +37,7 @@ struct SyncStats {
     std::size_t plugin_failures = 0;   // items a plugin could not handle
     std::size_t written_back = 0;
     std::size_t write_back_failures = 0;
+    std::size_t write_backs_parked = 0;   // refused for good (see StateStore::park)
     bool stopped_early = false;
     // Where the wall time went: in the connector (the vendor's latency and
     // the mapping of its shapes), in plugins, and in the state store.

@@ -84,6 +84,11 @@ struct OutboxEntry {
     int attempts = 0;
 };
 
+struct ParkedEntry {
+    int64_t id = 0;
+    std::string incident_id, kind, field, error;
+};
+
 struct StoredIncident {
     std::string connector;
     std::string id;
@@ -123,6 +128,10 @@ public:
     void acknowledge(std::span<const int64_t> outbox_ids);
     // The write failed; the entry stays, with the error, for the next sync.
     void record_failure(int64_t outbox_id, const std::string &error);
+    // The platform refused the write for good: the entry is kept with the
+    // error, for the admin, and no longer pending.
+    void park(int64_t outbox_id, const std::string &error);
+    std::vector<ParkedEntry> parked_outbox(const std::string &connector);
 
     int64_t begin_run(const std::string &connector, const std::string &command);
     void finish_run(int64_t run_id, const std::string &status, const std::string &stats_json);
