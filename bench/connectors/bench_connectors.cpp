@@ -160,5 +160,6 @@ int main(int argc, char **argv)
                100 * ours / wall, 100 * (1 - ours / wall), server_cpu);
     fmt::print("\n{} HTTP requests in all ({:.0f} per run)\n", requests,
                static_cast<double>(requests) / static_cast<double>(o.runs));
+    server.stop();   // while the whole fake still exists (see FakeVendorServer::stop)
     return 0;
 }

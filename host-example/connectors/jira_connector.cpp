@@ -170,7 +170,7 @@ host::IncidentPage JiraConnector::pull(const store::Watermark &since, std::size_
                                              "connector's filter",
                                              name_, max_search_pages));
         const json result = search(jql_since(query_from), token);
-        const json &issues = member(result, "issues");
+        const json &issues = array_at(result, "issues", name_, "searching issues");
         sl_timestamp_t first = SL_TIMESTAMP_NONE, last = SL_TIMESTAMP_NONE;
         for (const json &issue : issues) {
             jira::MappedIssue mapped = jira::map_issue(issue, catalog(), name_);
@@ -206,8 +206,16 @@ host::IncidentPage JiraConnector::pull(const store::Watermark &since, std::size_
     for (host::OwnedIncident &incident : page.incidents) {
         if (!truncated.count(incident.id)) continue;
         std::vector<host::OwnedComment> comments;
-        for (const json &c : request_comments(incident.id, "reading a request's comments", false))
-            comments.push_back(jira::map_request_comment(c));
+        try {
+            for (const json &c : request_comments(incident.id, "reading a request's comments", false))
+                comments.push_back(jira::map_request_comment(c));
+        } catch (const NotFoundError &e) {
+            // An issue the filter matched that is not a service request: keep the comments the search embedded.
+            spdlog::warn("connector '{}': issue {} has more comments than the search embeds and is not a service "
+                         "request, so only the embedded ones are read: {}",
+                         name_, incident.number, e.what());
+            continue;
+        }
         incident.comments = std::move(comments);
     }
     if (!page.incidents.empty()) page.next = {page.incidents.back().updated_at, page.incidents.back().id};

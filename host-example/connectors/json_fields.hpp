@@ -3,6 +3,9 @@
 // field must not fail a sync. (nlohmann's value() throws on a present null.)
 #pragma once
 
+#include <servicelens/connectors/vendor_support.hpp>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -44,6 +47,19 @@ inline const nlohmann::json &member(const nlohmann::json &object, std::string_vi
     if (!object.is_object()) return none;
     const auto it = object.find(key);
     return it == object.end() ? none : *it;
+}
+
+// The member as an array, which the vendor's API documents it to be; a
+// ConnectorError naming the connector and the call when it is not (a proxy's
+// or another service's JSON must not read as "nothing new").
+inline const nlohmann::json &array_at(const nlohmann::json &object, std::string_view key, std::string_view connector,
+                                      std::string_view what)
+{
+    const nlohmann::json &found = member(object, key);
+    if (found.is_array()) return found;
+    throw ConnectorError(fmt::format("connector '{}': {}: the answer has no \"{}\" array (it starts \"{}\"); check "
+                                     "that base_url points at the platform's API",
+                                     connector, what, key, object.dump().substr(0, 120)));
 }
 
 } // namespace servicelens::connectors

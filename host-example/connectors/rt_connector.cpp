@@ -105,7 +105,10 @@ void RtConnector::check_time_zone()
         const std::string id = rt::id_text(member(items[0], "id"));
         const sl_timestamp_t updated = rt::time_of(member(items[0], "LastUpdated"));
         if (updated == SL_TIMESTAMP_NONE) return;
-        if (rt::total_of(search(rt::updated_in_second(id, updated), 1, 1, Order::any, {}, what)) == 1) {
+        // Found by the one-second window: one item (not "total", which RT
+        // leaves out for a user without SuperUser).
+        const nlohmann::json found = search(rt::updated_in_second(id, updated), 1, 1, Order::any, {}, what);
+        if (rt::items_of(found, name_, what).size() == 1) {
             time_zone_checked_ = true;
             return;
         }
@@ -159,7 +162,7 @@ host::IncidentPage RtConnector::pull(const store::Watermark &since, std::size_t 
         add_histories(fresh);
         std::move(fresh.begin(), fresh.end(), std::back_inserter(out.incidents));
         out.next = cursor;
-        if (full || !rt::has_next_page(body)) break;
+        if (full || !rt::may_have_more(body)) break;
         if (advanced) {
             page = 1;
         } else if (items.empty()) {
@@ -187,7 +190,7 @@ void RtConnector::add_histories(std::vector<host::OwnedIncident> &incidents)
 std::optional<std::size_t> RtConnector::remaining(const store::Watermark &since)
 {
     check_time_zone();
-    return rt::total_of(search(rt::changed_since(filter_, since), 1, 1, Order::any, {}, "counting changed tickets"));
+    return rt::total_of(search(rt::changed_since(filter_, since), 1, 1, Order::any, {}, "counting changed tickets"));   // nullopt: RT did not count
 }
 
 void RtConnector::write_back(const store::OutboxEntry &entry)

@@ -71,7 +71,10 @@ void read_transactions(VendorApi &api, std::span<const std::string> ticket_ids, 
             m.author = text_at(creator, "EmailAddress").empty() ? id_text(creator) : text_at(creator, "EmailAddress");
             last = std::max(last, id);
         }
-        if (!has_next_page(page) || items.empty()) return;
+        // Until an empty page, not until next_page stops: RT leaves next_page
+        // (and total) out for a user without SuperUser, and a page cut short
+        // by rights is not the end either.
+        if (items.empty()) return;
         require_progress(api, what, after, last);
         after = last;
     }
@@ -112,7 +115,10 @@ void read_texts(VendorApi &api, std::span<const int64_t> transactions, std::map<
             it->second.headers = text_at(item, "Headers");
             it->second.has_text = true;
         }
-        if (!has_next_page(page) || items.empty()) return;
+        // Until an empty page, not until next_page stops: RT leaves next_page
+        // (and total) out for a user without SuperUser, and a page cut short
+        // by rights is not the end either.
+        if (items.empty()) return;
         require_progress(api, what, after, last);
         after = last;
     }

@@ -49,16 +49,18 @@ const nlohmann::json &items_of(const nlohmann::json &collection, std::string_vie
                     connector, what, collection.dump().substr(0, 120)));
 }
 
-bool has_next_page(const nlohmann::json &collection)
+bool may_have_more(const nlohmann::json &collection)
 {
-    const auto it = collection.find("next_page");
-    return it != collection.end() && it->is_string() && !it->get<std::string>().empty();
+    if (const auto it = collection.find("next_page"); it != collection.end() && it->is_string())
+        return !it->get<std::string>().empty();
+    const auto items = collection.find("items");
+    return !total_of(collection) && items != collection.end() && items->is_array() && !items->empty();
 }
 
-std::size_t total_of(const nlohmann::json &collection)
+std::optional<std::size_t> total_of(const nlohmann::json &collection)
 {
     const auto it = collection.find("total");
-    if (it == collection.end() || !it->is_number() || it->get<double>() < 0) return 0;
+    if (it == collection.end() || !it->is_number() || it->get<double>() < 0) return std::nullopt;
     return static_cast<std::size_t>(it->get<double>());
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,12 +38,13 @@ std::string error_message(const nlohmann::json &body);
 // items}): its items, or ConnectorError naming the connector and the call
 // when the answer is not one (RT's path changed, a proxy answered).
 const nlohmann::json &items_of(const nlohmann::json &collection, std::string_view connector, std::string_view what);
-// True when RT says a further page follows. Decided by next_page, not by a
-// short page: RT drops the records the user may not see from a page after
-// paging, so a page can be short with more behind it.
-bool has_next_page(const nlohmann::json &collection);
-// The collection's "total", which RT counts before rights are applied.
-std::size_t total_of(const nlohmann::json &collection);
+// True when a further page may hold more: RT says so with next_page, or
+// RT did not count the collection (it leaves total and next_page out for a
+// user without SuperUser) and this page was not empty.
+bool may_have_more(const nlohmann::json &collection);
+// The collection's "total", which RT counts before rights are applied;
+// nullopt when RT did not count it.
+std::optional<std::size_t> total_of(const nlohmann::json &collection);
 
 // A request with a JSON body (RT answers 415 to a body of another type).
 http::Request json_request(std::string method, std::string url, const nlohmann::json &body);

@@ -44,7 +44,7 @@ std::string_view hint_for(long status)
     case 401: return "the credentials were refused: check the connector's auth (user, password or token, and whether it expired)";
     case 403: return "the integration user lacks a role or permission for this call";
     case 404: return "not found: check base_url, or the record was deleted";
-    case 409: case 412: return "the record changed underneath: it is read again on the next sync";
+    case 409: case 412: return "the record changed underneath or is being updated; the next sync tries again";
     case 410: return "the platform retired this API: upgrade ServiceLens";
     case 422: return "the platform refused the value: check the mapped field exists and accepts it";
     case 429: return "still rate limited after the retries: lower the connector's requests_per_second";
@@ -54,7 +54,9 @@ std::string_view hint_for(long status)
     return "unexpected status";
 }
 
-bool is_rejection(long status) { return status == 400 || status == 404 || status == 409 || status == 410 || status == 422; }
+// 409 is not among them: Zendesk answers it to two updates of one ticket at
+// once and asks for a retry.
+bool is_rejection(long status) { return status == 400 || status == 404 || status == 410 || status == 422; }
 
 bool all_digits(std::string_view s)
 {
@@ -121,6 +123,7 @@ http::Response VendorApi::call_raw(const http::Request &request, std::string_vie
     }
     if (response.ok()) return response;
     if (rejects_write && is_rejection(response.status)) throw host::WriteBackRejected(describe(response, what));
+    if (response.status == 404) throw NotFoundError(describe(response, what));
     throw ConnectorError(describe(response, what));
 }
 

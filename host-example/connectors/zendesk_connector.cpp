@@ -100,7 +100,7 @@ host::IncidentPage ZendeskConnector::pull(const store::Watermark &since, std::si
         const json result =
             api_.call({.url = export_path, .query = query}, fmt::format("exporting tickets (GET {})", export_path));
         const zendesk::Sideloads sideloads = zendesk::Sideloads::from_json(result);
-        const json &tickets = member(result, "tickets");
+        const json &tickets = array_at(result, "tickets", name_, "exporting tickets");
         sl_timestamp_t last = SL_TIMESTAMP_NONE;
         for (const json &ticket : tickets) {
             last = zendesk::export_position(ticket);
@@ -110,6 +110,10 @@ host::IncidentPage ZendeskConnector::pull(const store::Watermark &since, std::si
             else
                 collector.add(zendesk::map_ticket(ticket, sideloads, name_));
         }
+        if (!member(result, "end_of_stream").is_boolean())
+            throw ConnectorError(fmt::format("connector '{}': exporting tickets: the answer has no end_of_stream flag; "
+                                             "check that base_url points at the Zendesk API",
+                                             name_));
         if (flag_at(result, "end_of_stream", true)) {
             ended = true;
             break;

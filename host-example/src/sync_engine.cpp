@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <string_view>
 
 namespace servicelens::host {
 
@@ -41,6 +42,11 @@ struct TextRef {
     sl_text_t text;
 };
 
+// What ServiceLens wrote back carries its marker (see docs/connectors): it
+// is the desk's reading of the caller, not the caller's voice, even where a
+// platform shows it as a public comment.
+bool is_own_note(std::string_view body) { return body.find("[servicelens:") != std::string_view::npos; }
+
 std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
 {
     std::vector<TextRef> texts;
@@ -56,7 +62,7 @@ std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
     };
     for (std::size_t i = 0; i < incidents.size(); ++i) {
         for (const OwnedComment &c : incidents[i].comments)
-            if (c.visibility == SL_VISIBILITY_PUBLIC && !c.body.empty())
+            if (c.visibility == SL_VISIBILITY_PUBLIC && !c.body.empty() && !is_own_note(c.body))
                 add(i, c.id, "comment_added", c.created_at, SL_TEXT_COMMENT, c.body, 0, SL_UNKNOWN);
         for (const OwnedSurveyResponse &s : incidents[i].survey) {
             if (!s.text.empty()) add(i, s.id, "survey_answered", s.submitted_at, SL_TEXT_SURVEY, s.text, 0, SL_UNKNOWN);

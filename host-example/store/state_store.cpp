@@ -314,8 +314,13 @@ void StateStore::commit_batch(const BatchCommit &batch)
         sentiment.run();
     }
     Statement outbox = db_.prepare(
-        "INSERT OR IGNORE INTO outbox (connector, incident_id, idempotency_key, kind, field, body, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO outbox (connector, incident_id, idempotency_key, kind, field, body, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        // A known key is the same write: skipped. A parked one is queued
+        // again, since the incident came back changed; the admin may have
+        // created the field the platform refused.
+        "ON CONFLICT (idempotency_key) DO UPDATE SET rejected_at = NULL, last_error = NULL "
+        "WHERE rejected_at IS NOT NULL");
     for (const OutboxEntry &o : batch.outbox) {
         outbox.bind(1, o.connector).bind(2, o.incident_id).bind(3, o.idempotency_key).bind(4, o.kind);
         outbox.bind(5, o.field).bind(6, o.body).bind(7, now);

@@ -1,6 +1,7 @@
 // One contract every vendor connector keeps, run against each vendor's fake:
 // paging that loses nothing, comments with their visibility, write-backs
 // that happen once, and failures that say what to check.
+#include "connector_test_support.hpp"
 #include "vendor_fakes.hpp"
 
 #include <servicelens/connectors/vendor_connectors.hpp>
@@ -19,62 +20,24 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// 2026-11-02 09:00:00 UTC: whole seconds, well past the vendors' "last minute" windows.
-constexpr int64_t desk_start_ms = 1793610000000;
-
-// A fake with its desk, serving, and a connector pointed at it.
-struct VendorUnderTest {
-    const VendorFake &vendor;
-    FakeDesk desk;
-    std::unique_ptr<FakeVendorServer> server;
-    config::ConnectorConfig config;
-
-    VendorUnderTest(const VendorFake &v, int tickets, int comments_each = 2, int page_size = 25) : vendor(v)
+// One vendor's fake with its desk, serving, and a connector config for it.
+struct VendorUnderTest : FakeSite<FakeVendorServer> {
+    VendorUnderTest(const VendorFake &v, int tickets, int comments_each = 2, int page_size = 25)
+        : FakeSite(v.make, {.connector = "under-test",
+                            .tickets = tickets,
+                            .comments_each = comments_each,
+                            .page_size = page_size,
+                            .id_of = v.id_of,
+                            .number_of = v.number_of})
     {
-        desk.generate(tickets, desk_start_ms, comments_each, v.id_of, v.number_of);
         desk.allow_field(v.custom_field);
-        server = v.make(desk);
-        server->start();
-        config = server->connector_config("under-test");
-        config.page_size = page_size;
-        config.timeout = 2s;
     }
 
-    std::unique_ptr<host::Connector> connector() const { return connectors::make_connector(config); }
+    store::OutboxEntry field(const std::string &incident, const std::string &name, const std::string &value) const
+    {
+        return entry(incident, "field", name, value, "field-" + incident + "-" + value);
+    }
 };
-
-// Pulls until an empty page, as the sync engine does; bounded.
-std::vector<host::OwnedIncident> pull_all(host::Connector &connector, store::Watermark &mark, std::size_t limit = 40)
-{
-    std::vector<host::OwnedIncident> all;
-    for (int round = 0; round < 200; ++round) {
-        host::IncidentPage page = connector.pull(mark, limit);
-        if (page.incidents.empty()) return all;
-        REQUIRE(page.incidents.size() <= limit);
-        mark = page.next;
-        for (auto &incident : page.incidents) all.push_back(std::move(incident));
-    }
-    FAIL("the connector never returned an empty page");
-    return all;
-}
-
-store::OutboxEntry note_entry(const std::string &incident, const std::string &key)
-{
-    return {1, "under-test", incident, key, "work_note", "", "Sentiment: negative (-0.62)", 0};
-}
-
-store::OutboxEntry field_entry(const std::string &incident, const std::string &field, const std::string &value)
-{
-    return {2, "under-test", incident, "field-" + incident + "-" + value, "field", field, value, 0};
-}
-
-std::size_t notes_with(const FakeDesk &desk, const std::string &ticket, const std::string &key)
-{
-    const std::optional<FakeTicket> t = desk.find(ticket);
-    std::size_t n = 0;
-    for (const FakeComment &c : t->comments) n += connectors::has_marker(c.body, key) ? 1 : 0;
-    return n;
-}
 
 } // namespace
 
@@ -92,26 +55,26 @@ TEST_CASE("every connector pulls every ticket once, oldest first, with its comme
             std::set<std::string> ids;
             for (std::size_t i = 0; i < pulled.size(); ++i) {
                 ids.insert(pulled[i].id);
-                if (i > 0) CHECK(!connectors::after_watermark({pulled[i].updated_at, pulled[i].id},
-                                                             pulled[i - 1].updated_at, pulled[i - 1].id));
+                if (i > 0)
+                    CHECK(!connectors::after_watermark({pulled[i].updated_at, pulled[i].id}, pulled[i - 1].updated_at,
+                                                       pulled[i - 1].id));
             }
             CHECK(ids.size() == 120);
 
             const FakeTicket expected = *v.desk.find(vendor.id_of(7));
-            const auto it = std::find_if(pulled.begin(), pulled.end(), [&](const auto &p) { return p.id == expected.id; });
-            REQUIRE(it != pulled.end());
-            CHECK(it->number == expected.number);
-            CHECK(it->title == expected.title);
-            CHECK(it->updated_at == expected.updated_at);
-            CHECK(it->opened_at == expected.opened_at);
-            CHECK(it->state == expected.state);
-            CHECK(it->priority == expected.priority);
-            REQUIRE(it->comments.size() == expected.comments.size());
+            const host::OwnedIncident &got = incident_with_id(pulled, expected.id);
+            CHECK(got.number == expected.number);
+            CHECK(got.title == expected.title);
+            CHECK(got.updated_at == expected.updated_at);
+            CHECK(got.opened_at == expected.opened_at);
+            CHECK(got.state == expected.state);
+            CHECK(got.priority == expected.priority);
+            REQUIRE(got.comments.size() == expected.comments.size());
             for (std::size_t c = 0; c < expected.comments.size(); ++c) {
-                CHECK(it->comments[c].body == expected.comments[c].body);
-                CHECK(it->comments[c].visibility ==
+                CHECK(got.comments[c].body == expected.comments[c].body);
+                CHECK(got.comments[c].visibility ==
                       (expected.comments[c].internal ? SL_VISIBILITY_INTERNAL : SL_VISIBILITY_PUBLIC));
-                CHECK(it->comments[c].created_at == expected.comments[c].created_at);
+                CHECK(got.comments[c].created_at == expected.comments[c].created_at);
             }
             CHECK(mark.updated_at == pulled.back().updated_at);
             CHECK(mark.last_id == pulled.back().id);
@@ -177,7 +140,7 @@ TEST_CASE("every connector writes a note once, however often it is asked", "[con
             VendorUnderTest v(vendor, 3, 1);
             auto connector = v.connector();
             const std::string ticket = vendor.id_of(1);
-            const auto entry = note_entry(ticket, "under-test:" + ticket + ":rule0:00000000000000a1");
+            const auto entry = v.note(ticket, "under-test:" + ticket + ":rule0:00000000000000a1");
             connector->write_back(entry);
             // After a crash the host sends the same entry again.
             connector->write_back(entry);
@@ -189,9 +152,8 @@ TEST_CASE("every connector writes a note once, however often it is asked", "[con
             // A pulled ticket shows the note as an internal comment.
             store::Watermark mark;
             const auto pulled = pull_all(*connector, mark);
-            const auto it = std::find_if(pulled.begin(), pulled.end(), [&](const auto &p) { return p.id == ticket; });
-            REQUIRE(it != pulled.end());
-            CHECK(it->comments.back().visibility == SL_VISIBILITY_INTERNAL);
+            const host::OwnedIncident &got = incident_with_id(pulled, ticket);
+            CHECK(got.comments.back().visibility == SL_VISIBILITY_INTERNAL);
         }
     }
 }
@@ -204,16 +166,15 @@ TEST_CASE("every connector writes a mapped field and reads it back", "[connector
             VendorUnderTest v(vendor, 3, 0);
             auto connector = v.connector();
             const std::string ticket = vendor.id_of(2);
-            connector->write_back(field_entry(ticket, vendor.custom_field, "negative"));
+            connector->write_back(v.field(ticket, vendor.custom_field, "negative"));
             CHECK(v.desk.find(ticket)->fields.at(vendor.custom_field) == "negative");
 
             store::Watermark mark;
             const auto pulled = pull_all(*connector, mark);
-            const auto it = std::find_if(pulled.begin(), pulled.end(), [&](const auto &p) { return p.id == ticket; });
-            REQUIRE(it != pulled.end());
+            const host::OwnedIncident &got = incident_with_id(pulled, ticket);
             // Read back under the name write-back uses, so the host sees the value is already there.
-            REQUIRE(it->custom.count(vendor.custom_field) == 1);
-            CHECK(it->custom.at(vendor.custom_field) == "negative");
+            REQUIRE(got.custom.count(vendor.custom_field) == 1);
+            CHECK(got.custom.at(vendor.custom_field) == "negative");
         }
     }
 }
@@ -227,7 +188,7 @@ TEST_CASE("every connector waits out 429 Retry-After and rides out a burst of 5x
             auto connector = v.connector();
             SECTION("Retry-After in seconds")
             {
-                v.server->throttle_next(1, "1");
+                v.server.throttle_next(1, "1");
                 const auto started = std::chrono::steady_clock::now();
                 store::Watermark mark;
                 CHECK(pull_all(*connector, mark).size() == 10);
@@ -235,13 +196,13 @@ TEST_CASE("every connector waits out 429 Retry-After and rides out a burst of 5x
             }
             SECTION("Retry-After as an HTTP-date in the past")
             {
-                v.server->throttle_next(2, "Wed, 21 Oct 2015 07:28:00 GMT");
+                v.server.throttle_next(2, "Wed, 21 Oct 2015 07:28:00 GMT");
                 store::Watermark mark;
                 CHECK(pull_all(*connector, mark).size() == 10);
             }
             SECTION("three 503s in a row")
             {
-                v.server->fail_next(3, 503);
+                v.server.fail_next(3, 503);
                 store::Watermark mark;
                 CHECK(pull_all(*connector, mark).size() == 10);
             }
@@ -257,7 +218,7 @@ TEST_CASE("every connector retries a response slower than its timeout", "[connec
             VendorUnderTest v(vendor, 5, 0);
             v.config.timeout = 300ms;
             auto connector = v.connector();
-            v.server->delay_next(1, 800ms);
+            v.server.delay_next(1, 800ms);
             store::Watermark mark;
             CHECK(pull_all(*connector, mark).size() == 5);
         }
@@ -274,18 +235,19 @@ TEST_CASE("every connector explains garbage, refused credentials and a wrong add
             store::Watermark mark;
             SECTION("malformed JSON")
             {
-                v.server->garble_next(1);
-                CHECK_THROWS_WITH(connector->pull(mark, 10), Catch::Contains("not JSON") && Catch::Contains("under-test"));
+                v.server.garble_next(1);
+                CHECK_THROWS_WITH(connector->pull(mark, 10),
+                                  Catch::Contains("not JSON") && Catch::Contains("under-test"));
             }
             SECTION("expired credentials")
             {
-                v.server->expire_credentials(true);
+                v.server.expire_credentials(true);
                 CHECK_THROWS_WITH(connector->pull(mark, 10), Catch::Contains("401") && Catch::Contains("credentials"));
             }
             SECTION("nothing listening at base_url")
             {
                 config::ConnectorConfig wrong = v.config;
-                v.server->stop();
+                v.server.stop();
                 auto lost = connectors::make_connector(wrong);
                 CHECK_THROWS_WITH(lost->pull(mark, 10), Catch::Contains("under-test") && Catch::Contains("base_url"));
             }
@@ -304,26 +266,21 @@ TEST_CASE("every connector refuses for good a write to a deleted ticket or a fie
             {
                 const std::string ticket = vendor.id_of(0);
                 v.desk.remove(ticket);
-                CHECK_THROWS_AS(connector->write_back(note_entry(ticket, "k-deleted")), host::WriteBackRejected);
+                CHECK_THROWS_AS(connector->write_back(v.note(ticket, "k-deleted")), host::WriteBackRejected);
             }
             SECTION("a mapped field the platform does not have")
             {
                 const std::string missing = vendor.custom_field + "_missing";
-                std::string refusal;
-                try {
-                    connector->write_back(field_entry(vendor.id_of(1), missing, "x"));
-                } catch (const host::WriteBackRejected &e) {
-                    refusal = e.what();
-                }
-                CHECK_THAT(refusal, Catch::Contains(missing));
+                CHECK_THAT(rejection([&] { connector->write_back(v.field(vendor.id_of(1), missing, "x")); }),
+                           Catch::Contains(missing));
                 CHECK(v.desk.writes().empty());
             }
             SECTION("the batch goes on past neither: it stops at the refusal and says so")
             {
                 const std::string gone = vendor.id_of(0);
                 v.desk.remove(gone);
-                const std::vector<store::OutboxEntry> entries = {note_entry(vendor.id_of(1), "k-1"), note_entry(gone, "k-0"),
-                                                                 note_entry(vendor.id_of(2), "k-2")};
+                const std::vector<store::OutboxEntry> entries = {v.note(vendor.id_of(1), "k-1"), v.note(gone, "k-0"),
+                                                                 v.note(vendor.id_of(2), "k-2")};
                 const host::WriteBackResult result = connector->write_back_batch(entries);
                 CHECK(result.acknowledged == 1);
                 CHECK(result.rejected);

@@ -54,6 +54,13 @@ json servicedesk_error(const std::string &message, const std::string &key)
     return {{"errorMessage", message}, {"i18nErrorMessage", {{"i18nKey", key}, {"parameters", json::array()}}}};
 }
 
+// What servicedeskapi answers, with 404, for a request id or key it does not know.
+json no_such_request()
+{
+    return servicedesk_error("Request does not exist or you do not have permission to see it.",
+                             "sd.request.error.not.found");
+}
+
 int64_t key_number(const std::string &key)
 {
     const std::size_t dash = key.rfind('-');
@@ -170,17 +177,9 @@ std::optional<std::string> parse_jql(const std::string &jql, ParsedJql &out)
 
 } // namespace
 
-FakeJira::FakeJira(FakeDesk &desk) : FakeVendorServer(desk) {}
-
 config::ConnectorConfig FakeJira::connector_config(const std::string &name) const
 {
-    config::ConnectorConfig c;
-    c.name = name;
-    c.kind = "jira";
-    c.base_url = base_url();
-    c.auth.type = "api_token";
-    c.auth.fields = {{"email", email}, {"token", token}};
-    return c;
+    return config_for(name, "jira", "api_token", {{"email", email}, {"token", token}});
 }
 
 void FakeJira::set_user_time_zone(const std::string &zone, int offset_minutes)
@@ -210,7 +209,7 @@ std::vector<json> FakeJira::searches() const
 
 bool FakeJira::authorized(const httplib::Request &request) const
 {
-    return request.get_header_value("Authorization") == httplib::make_basic_authentication_header(email, token).second;
+    return has_basic_auth(request, email, token);
 }
 
 std::pair<std::string, std::string> FakeJira::error_body(int status, const std::string &message) const
@@ -372,13 +371,10 @@ void FakeJira::search(const httplib::Request &request, httplib::Response &respon
     json body = json::object();
     if (request.method == "POST") {
         body = json::parse(request.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object()) {
-            response.status = 400;
-            response.set_content(
-                jira_error({"Invalid request payload. Refer to the REST API documentation and try again."}).dump(),
-                "application/json");
-            return;
-        }
+        if (body.is_discarded() || !body.is_object())
+            return reply_json(
+                response, 400,
+                jira_error({"Invalid request payload. Refer to the REST API documentation and try again."}));
     } else {
         body["jql"] = request.get_param_value("jql");
         if (request.has_param("fields")) {
@@ -400,11 +396,7 @@ void FakeJira::search(const httplib::Request &request, httplib::Response &respon
     }
     const std::string jql = body.value("jql", "");
     ParsedJql parsed;
-    if (const auto problem = parse_jql(jql, parsed)) {
-        response.status = 400;
-        response.set_content(jira_error({*problem}).dump(), "application/json");
-        return;
-    }
+    if (const auto problem = parse_jql(jql, parsed)) return reply_json(response, 400, jira_error({*problem}));
     // The search returns only ids unless asked for fields.
     std::vector<std::string> fields = {"id"};
     if (body.contains("fields")) fields = body["fields"].get<std::vector<std::string>>();
@@ -417,12 +409,8 @@ void FakeJira::search(const httplib::Request &request, httplib::Response &respon
         offset = offset_minutes_;
         if (body.contains("nextPageToken")) {
             const auto it = tokens_.find(body["nextPageToken"].get<std::string>());
-            if (it == tokens_.end() || it->second.jql != jql) {
-                response.status = 400;
-                response.set_content(jira_error({"The provided next page token is invalid or expired."}).dump(),
-                                     "application/json");
-                return;
-            }
+            if (it == tokens_.end() || it->second.jql != jql)
+                return reply_json(response, 400, jira_error({"The provided next page token is invalid or expired."}));
             from = it->second;
         }
     }
@@ -450,21 +438,14 @@ void FakeJira::search(const httplib::Request &request, httplib::Response &respon
         tokens_[next] = {jql, {matching.back().updated_at, key_number(matching.back().number)}, from.page + 1};
         out["nextPageToken"] = next;
     }
-    response.set_content(out.dump(), "application/json");
+    reply_json(response, 200, out);
     desk_.list_page_served(from.page);
 }
 
 void FakeJira::list_comments(const httplib::Request &request, httplib::Response &response)
 {
     const auto ticket = find_issue(request.matches[1]);
-    if (!ticket) {
-        response.status = 404;
-        response.set_content(servicedesk_error("Request does not exist or you do not have permission to see it.",
-                                               "sd.request.error.not.found")
-                                 .dump(),
-                             "application/json");
-        return;
-    }
+    if (!ticket) return reply_json(response, 404, no_such_request());
     const std::size_t start = request.has_param("start") ? std::stoul(request.get_param_value("start")) : 0;
     const std::size_t limit =
         std::min<std::size_t>(request.has_param("limit") ? std::stoul(request.get_param_value("limit")) : 50, 100);
@@ -496,65 +477,42 @@ void FakeJira::list_comments(const httplib::Request &request, httplib::Response 
                       {"isLastPage", start + limit >= shown.size()},
                       {"_links", {{"base", base_url()}, {"context", ""}}},
                       {"values", values}};
-    response.set_content(out.dump(), "application/json");
+    reply_json(response, 200, out);
 }
 
 void FakeJira::add_comment(const httplib::Request &request, httplib::Response &response)
 {
     const auto ticket = find_issue(request.matches[1]);
-    if (!ticket) {
-        response.status = 404;
-        response.set_content(servicedesk_error("Request does not exist or you do not have permission to see it.",
-                                               "sd.request.error.not.found")
-                                 .dump(),
-                             "application/json");
-        return;
-    }
+    if (!ticket) return reply_json(response, 404, no_such_request());
     const json body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("body") || !body["body"].is_string() ||
-        !body.value("public", json()).is_boolean() || body["public"].get<bool>()) {
-        response.status = 400;
-        response.set_content(
-            servicedesk_error("The fake takes {\"body\": text, \"public\": false} only.", "sd.request.comment.invalid")
-                .dump(),
-            "application/json");
-        return;
-    }
+        !body.value("public", json()).is_boolean() || body["public"].get<bool>())
+        return reply_json(response, 400,
+                          servicedesk_error("The fake takes {\"body\": text, \"public\": false} only.",
+                                            "sd.request.comment.invalid"));
     const std::optional<FakeTicket> commented =
         desk_.apply({ticket->id, "note", "", body["body"].get<std::string>()}, now_ms()) ? desk_.find(ticket->id)
                                                                                          : std::nullopt;
     if (!commented) { // deleted meanwhile
-        response.status = 404;
-        response.set_content(servicedesk_error("Request does not exist.", "sd.request.not.found").dump(),
-                             "application/json");
-        return;
+        return reply_json(response, 404, servicedesk_error("Request does not exist.", "sd.request.not.found"));
     }
     const FakeComment added = commented->comments.back();
-    response.status = 201;
-    response.set_content(json{{"id", added.id},
-                              {"body", added.body},
-                              {"public", false},
-                              {"author", user(email)},
-                              {"created", {{"epochMillis", added.created_at}}}}
-                             .dump(),
-                         "application/json");
+    reply_json(response, 201,
+               json{{"id", added.id},
+                    {"body", added.body},
+                    {"public", false},
+                    {"author", user(email)},
+                    {"created", {{"epochMillis", added.created_at}}}});
 }
 
 void FakeJira::edit_issue(const httplib::Request &request, httplib::Response &response)
 {
     const auto ticket = find_issue(request.matches[1]);
-    if (!ticket) {
-        response.status = 404;
-        response.set_content(jira_error({"Issue does not exist or you do not have permission to see it."}).dump(),
-                             "application/json");
-        return;
-    }
+    if (!ticket)
+        return reply_json(response, 404, jira_error({"Issue does not exist or you do not have permission to see it."}));
     const json body = json::parse(request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-        response.status = 400;
-        response.set_content(jira_error({"Invalid request payload."}).dump(), "application/json");
-        return;
-    }
+    if (body.is_discarded() || !body.is_object())
+        return reply_json(response, 400, jira_error({"Invalid request payload."}));
     json errors = json::object();
     std::vector<FakeWrite> writes;
     const json fields = body.value("fields", json::object()), updates = body.value("update", json::object());
@@ -593,34 +551,25 @@ void FakeJira::edit_issue(const httplib::Request &request, httplib::Response &re
                 writes.push_back({ticket->id, "tag", label, ""});
         }
     }
-    if (!errors.empty()) {
-        response.status = 400;
-        response.set_content(jira_error({}, errors).dump(), "application/json");
-        return;
-    }
+    if (!errors.empty()) return reply_json(response, 400, jira_error({}, errors));
     for (const FakeWrite &w : writes)
         if (!desk_.apply(w, now_ms())) { // deleted meanwhile
-            response.status = 404;
-            response.set_content(jira_error({"Issue does not exist or you do not have permission to see it."}).dump(),
-                                 "application/json");
-            return;
+            return reply_json(response, 404,
+                              jira_error({"Issue does not exist or you do not have permission to see it."}));
         }
     response.status = 204;
 }
 
 void FakeJira::mount_routes()
 {
-    const auto json_reply = [](httplib::Response &response, const json &body) {
-        response.set_content(body.dump(), "application/json");
-    };
-    server_.Get("/rest/api/3/myself", [this, json_reply](const httplib::Request &, httplib::Response &response) {
+    server_.Get("/rest/api/3/myself", [this](const httplib::Request &, httplib::Response &response) {
         json me = user(email);
         me["displayName"] = "ServiceLens integration";
         me["locale"] = "en_US";
         me["groups"] = {{"size", 2}, {"items", json::array()}};
-        json_reply(response, me);
+        reply_json(response, 200, me);
     });
-    server_.Get("/rest/api/3/field", [json_reply](const httplib::Request &, httplib::Response &response) {
+    server_.Get("/rest/api/3/field", [](const httplib::Request &, httplib::Response &response) {
         json fields = json::array();
         for (const char *system : {"summary", "status", "priority", "created", "updated", "comment", "labels"})
             fields.push_back({{"id", system},
@@ -645,7 +594,7 @@ void FakeJira::mount_routes()
                  {"clauseNames", json::array({"cf[" + id.substr(12) + "]", f.name})},
                  {"schema", {{"type", f.type}, {"custom", f.custom}, {"customId", std::stoi(id.substr(12))}}}});
         }
-        json_reply(response, fields);
+        reply_json(response, 200, fields);
     });
     const auto search_handler = [this](const httplib::Request &request, httplib::Response &response) {
         search(request, response);
@@ -654,13 +603,10 @@ void FakeJira::mount_routes()
     server_.Post("/rest/api/3/search/jql", search_handler);
     // CHANGE-2046: the old search is gone.
     const auto removed = [](const httplib::Request &, httplib::Response &response) {
-        response.status = 410;
-        response.set_content(
-            jira_error({"The requested API has been removed. Please migrate to the /rest/api/3/search/jql "
-                        "API. A full migration guideline is available at "
-                        "https://developer.atlassian.com/changelog/#CHANGE-2046"})
-                .dump(),
-            "application/json");
+        reply_json(response, 410,
+                   jira_error({"The requested API has been removed. Please migrate to the /rest/api/3/search/jql "
+                               "API. A full migration guideline is available at "
+                               "https://developer.atlassian.com/changelog/#CHANGE-2046"}));
     };
     server_.Get("/rest/api/3/search", removed);
     server_.Post("/rest/api/3/search", removed);

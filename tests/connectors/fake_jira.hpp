@@ -34,7 +34,7 @@ public:
     static constexpr const char *email = "servicelens@example.com";
     static constexpr const char *token = "jira-api-token";
 
-    explicit FakeJira(FakeDesk &desk);
+    using FakeVendorServer::FakeVendorServer;
 
     config::ConnectorConfig connector_config(const std::string &name) const override;
 

@@ -232,17 +232,9 @@ bool is_json(const httplib::Request &request)
 
 // --- The server -------------------------------------------------------------------
 
-FakeRt::FakeRt(FakeDesk &desk) : FakeVendorServer(desk) {}
-
 config::ConnectorConfig FakeRt::connector_config(const std::string &name) const
 {
-    config::ConnectorConfig c;
-    c.name = name;
-    c.kind = "rt";
-    c.base_url = base_url();
-    c.auth.type = "basic";
-    c.auth.fields = {{"username", user}, {"password", password}};
-    return c;
+    return config_for(name, "rt", "basic", {{"username", user}, {"password", password}});
 }
 
 void FakeRt::hide_tickets_from(int first, int last)
@@ -258,9 +250,8 @@ std::pair<std::string, std::string> FakeRt::error_body(int status, const std::st
 
 bool FakeRt::authorized(const httplib::Request &request) const
 {
-    const std::string given = request.get_header_value("Authorization");
-    return given == httplib::make_basic_authentication_header(user, password).second ||
-           given == std::string("token ") + token;
+    return has_basic_auth(request, user, password) ||
+           request.get_header_value("Authorization") == std::string("token ") + token;
 }
 
 int FakeRt::id_of_name(std::map<std::string, int> &ids, const std::string &name, int first)

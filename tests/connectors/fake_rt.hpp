@@ -26,7 +26,7 @@ public:
     static constexpr const char *password = "fake-rt-password";
     static constexpr const char *token = "1-14-0123456789abcdef0123456789abcdef";
 
-    explicit FakeRt(FakeDesk &desk);
+    using FakeVendorServer::FakeVendorServer;
 
     // Basic auth as root; set auth to {type: rt_token, token: FakeRt::token} for a token.
     config::ConnectorConfig connector_config(const std::string &name) const override;

@@ -244,13 +244,7 @@ FakeServiceNow::FakeServiceNow(FakeDesk &desk)
 
 config::ConnectorConfig FakeServiceNow::connector_config(const std::string &name) const
 {
-    config::ConnectorConfig c;
-    c.name = name;
-    c.kind = "servicenow";
-    c.base_url = base_url();
-    c.auth.type = "basic";
-    c.auth.fields = {{"username", user}, {"password", password}};
-    return c;
+    return config_for(name, "servicenow", "basic", {{"username", user}, {"password", password}});
 }
 
 config::ConnectorConfig FakeServiceNow::oauth_connector_config(const std::string &name) const
@@ -331,8 +325,8 @@ std::pair<std::string, std::string> FakeServiceNow::error_body(int status, const
 bool FakeServiceNow::authorized(const httplib::Request &request) const
 {
     if (request.path == "/oauth_token.do") return true; // checks the client's credentials itself
+    if (has_basic_auth(request, user, password)) return true;
     const std::string header = request.get_header_value("Authorization");
-    if (header == httplib::make_basic_authentication_header(user, password).second) return true;
     if (!header.starts_with("Bearer ")) return false;
     std::lock_guard lock(auth_mutex_);
     const auto it = tokens_.find(header.substr(7));
@@ -342,27 +336,23 @@ bool FakeServiceNow::authorized(const httplib::Request &request) const
 void FakeServiceNow::issue_token(const httplib::Request &request, httplib::Response &response)
 {
     const auto oauth_error = [&](int status, const char *error, const char *description) {
-        response.status = status;
-        response.set_content(nlohmann::json{{"error", error}, {"error_description", description}}.dump(),
-                             "application/json");
+        reply_json(response, status, nlohmann::json{{"error", error}, {"error_description", description}});
     };
     if (request.get_param_value("grant_type") != "client_credentials")
         return oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials");
     const bool in_form =
         request.get_param_value("client_id") == client_id && request.get_param_value("client_secret") == client_secret;
-    const bool in_header = request.get_header_value("Authorization") ==
-                           httplib::make_basic_authentication_header(client_id, client_secret).second;
+    const bool in_header = has_basic_auth(request, client_id, client_secret);
     if (!in_form && !in_header) return oauth_error(401, "server_error", "access_denied");
 
     std::lock_guard lock(auth_mutex_);
     const std::string token = fmt::format("snow-token-{}-{:x}", ++tokens_issued_, now_ms());
     tokens_[token] = std::chrono::steady_clock::now() + token_lifetime_;
-    response.set_content(nlohmann::json{{"access_token", token},
-                                        {"scope", "useraccount"},
-                                        {"token_type", "Bearer"},
-                                        {"expires_in", token_lifetime_.count()}}
-                             .dump(),
-                         "application/json");
+    reply_json(response, 200,
+               nlohmann::json{{"access_token", token},
+                              {"scope", "useraccount"},
+                              {"token_type", "Bearer"},
+                              {"expires_in", token_lifetime_.count()}});
 }
 
 std::shared_ptr<const FakeServiceNow::Snapshot> FakeServiceNow::snapshot()
@@ -467,7 +457,7 @@ void FakeServiceNow::send_page(const Table &table, const std::vector<const Row *
         links_out.push_back(link(total == 0 ? 0 : (total - 1) / limit * limit, "last"));
         response.set_header("Link", fmt::format("{}", fmt::join(links_out, ",")));
     }
-    response.set_content(nlohmann::json{{"result", std::move(result)}}.dump(), "application/json");
+    reply_json(response, 200, nlohmann::json{{"result", std::move(result)}});
 }
 
 void FakeServiceNow::patch_incident(const std::string &sys_id, const httplib::Request &request,
@@ -499,7 +489,7 @@ void FakeServiceNow::patch_incident(const std::string &sys_id, const httplib::Re
     const nlohmann::json record = table.render(
         incident_row(ticket, table), split_fields(request.get_param_value("sysparm_fields")), display_mode(request),
         request.get_param_value("sysparm_exclude_reference_link") != "true", base_url());
-    response.set_content(nlohmann::json{{"result", record}}.dump(), "application/json");
+    reply_json(response, 200, nlohmann::json{{"result", record}});
 }
 
 std::unique_ptr<FakeVendorServer> make_fake_servicenow(FakeDesk &desk)

@@ -1,6 +1,7 @@
 #include "fake_vendor.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -163,6 +164,9 @@ void FakeVendorServer::start()
 {
     server_.set_pre_routing_handler(
         [this](const httplib::Request &request, httplib::Response &response) { return before_route(request, response); });
+    // Recorded after routing: cpp-httplib reads the body only after the
+    // pre-routing handler ran.
+    server_.set_post_routing_handler([this](const httplib::Request &request, const httplib::Response &) { record(request); });
     mount_routes();
     // Without it every answer after the first on a kept-alive connection
     // waits ~40 ms for Nagle's algorithm, which the real vendors do not.
@@ -237,22 +241,53 @@ void FakeVendorServer::send_error(httplib::Response &response, int status, const
     response.set_content(body, content_type.c_str());
 }
 
+void FakeVendorServer::reply_json(httplib::Response &response, int status, const nlohmann::json &body)
+{
+    response.status = status;
+    response.set_content(body.dump(), "application/json");
+}
+
+config::ConnectorConfig FakeVendorServer::config_for(const std::string &name, const std::string &kind,
+                                                     const std::string &auth_type,
+                                                     std::map<std::string, std::string> auth_fields) const
+{
+    config::ConnectorConfig c;
+    c.name = name;
+    c.kind = kind;
+    c.base_url = base_url();
+    c.auth.type = auth_type;
+    c.auth.fields = std::move(auth_fields);
+    return c;
+}
+
+bool FakeVendorServer::has_basic_auth(const httplib::Request &request, const std::string &user,
+                                      const std::string &password)
+{
+    return request.get_header_value("Authorization") ==
+           httplib::make_basic_authentication_header(user, password).second;
+}
+
 int64_t FakeVendorServer::now_ms()
 {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-httplib::Server::HandlerResponse FakeVendorServer::before_route(const httplib::Request &request,
-                                                                 httplib::Response &response)
+void FakeVendorServer::record(const httplib::Request &request)
 {
     std::string query;
     for (const auto &[key, value] : request.params) query += (query.empty() ? "" : "&") + key + "=" + value;
+    std::lock_guard lock(mutex_);
+    seen_.push_back({request.method, request.path, query, request.get_header_value("Authorization"), request.body});
+}
+
+httplib::Server::HandlerResponse FakeVendorServer::before_route(const httplib::Request &request,
+                                                                 httplib::Response &response)
+{
     std::optional<Fault> fault;
     bool expired = false;
     {
         std::lock_guard lock(mutex_);
-        seen_.push_back({request.method, request.path, query, request.get_header_value("Authorization"), request.body});
         expired = expired_;
         for (auto it = faults_.begin(); it != faults_.end(); ++it) {
             if (request.path.rfind(it->path_prefix, 0) != 0) continue;

@@ -8,6 +8,7 @@
 #include <servicelens/config/host_config.hpp>
 
 #include <httplib.h>
+#include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -107,6 +108,9 @@ public:
 
     // Mounts the vendor's routes and listens on 127.0.0.1:<free port>.
     void start();
+    // Stops listening and waits for the requests in hand. Call it before a
+    // derived fake is destroyed: the base destructor's own stop() runs after
+    // the derived members are gone, while a handler may still use them.
     void stop();
     std::string base_url() const;
 
@@ -137,7 +141,19 @@ protected:
     virtual bool authorized(const httplib::Request &request) const = 0;
 
     void send_error(httplib::Response &response, int status, const std::string &message) const;
+    // Answers `body` as application/json with `status`: what most of a
+    // vendor's replies are, its own error shapes included.
+    static void reply_json(httplib::Response &response, int status, const nlohmann::json &body);
     static int64_t now_ms();
+
+    // What every connector_config() starts from: `kind`, this server's
+    // base_url, and the auth the fake's authorized() accepts.
+    config::ConnectorConfig config_for(const std::string &name, const std::string &kind, const std::string &auth_type,
+                                       std::map<std::string, std::string> auth_fields) const;
+    // True when the request's Authorization header is HTTP basic auth for
+    // exactly `user` and `password` (the vendors differ only in what they
+    // put in each: a user name, an email, "email/token").
+    static bool has_basic_auth(const httplib::Request &request, const std::string &user, const std::string &password);
 
 private:
     struct Fault {
@@ -149,6 +165,7 @@ private:
         std::string path_prefix;
     };
     httplib::Server::HandlerResponse before_route(const httplib::Request &request, httplib::Response &response);
+    void record(const httplib::Request &request);
 
     mutable std::mutex mutex_;
     std::vector<Fault> faults_;

@@ -87,17 +87,9 @@ json user_json(const std::string &email)
 
 } // namespace
 
-FakeZendesk::FakeZendesk(FakeDesk &desk) : FakeVendorServer(desk) {}
-
 config::ConnectorConfig FakeZendesk::connector_config(const std::string &name) const
 {
-    config::ConnectorConfig c;
-    c.name = name;
-    c.kind = "zendesk";
-    c.base_url = base_url();
-    c.auth.type = "api_token";
-    c.auth.fields = {{"email", email}, {"token", token}};
-    return c;
+    return config_for(name, "zendesk", "api_token", {{"email", email}, {"token", token}});
 }
 
 void FakeZendesk::delete_ticket(const std::string &id, int64_t at_ms)
@@ -130,8 +122,7 @@ void FakeZendesk::ignore_unknown_fields(bool ignore)
 
 bool FakeZendesk::authorized(const httplib::Request &request) const
 {
-    return request.get_header_value("Authorization") ==
-           httplib::make_basic_authentication_header(std::string(email) + "/token", token).second;
+    return has_basic_auth(request, std::string(email) + "/token", token);
 }
 
 std::pair<std::string, std::string> FakeZendesk::error_body(int status, const std::string &message) const
@@ -150,8 +141,7 @@ void FakeZendesk::reply_error(httplib::Response &response, int status, const std
 {
     json body = {{"error", error}, {"description", description}};
     if (!details.is_null()) body["details"] = details;
-    response.status = status;
-    response.set_content(body.dump(), "application/json");
+    reply_json(response, status, body);
 }
 
 // Live tickets and deleted ones, by (generated_timestamp, id) as the export orders them.
@@ -295,7 +285,7 @@ void FakeZendesk::export_tickets(const httplib::Request &request, httplib::Respo
     if (include.find("users") != std::string::npos) out["users"] = users;
     if (include.find("groups") != std::string::npos) out["groups"] = groups;
     if (include.find("metric_sets") != std::string::npos) out["metric_sets"] = metric_sets;
-    response.set_content(out.dump(), "application/json");
+    reply_json(response, 200, out);
     desk_.list_page_served(from.page);
 }
 
@@ -353,7 +343,7 @@ void FakeZendesk::list_comments(const httplib::Request &request, httplib::Respon
         out["count"] = all.size();
     }
     if (request.get_param_value("include").find("users") != std::string::npos) out["users"] = users;
-    response.set_content(out.dump(), "application/json");
+    reply_json(response, 200, out);
 }
 
 void FakeZendesk::update_ticket(const httplib::Request &request, httplib::Response &response)
@@ -403,7 +393,7 @@ void FakeZendesk::update_ticket(const httplib::Request &request, httplib::Respon
     const FakeTicket &updated = *found;
     const json out = {{"ticket", render_ticket(updated, updated.updated_at / 1000, false)},
                       {"audit", {{"id", 7000}, {"ticket_id", std::stoll(updated.id)}, {"events", json::array()}}}};
-    response.set_content(out.dump(), "application/json");
+    reply_json(response, 200, out);
 }
 
 void FakeZendesk::add_tags(const httplib::Request &request, httplib::Response &response)
@@ -418,7 +408,7 @@ void FakeZendesk::add_tags(const httplib::Request &request, httplib::Response &r
         return reply_error(response, 400, "InvalidEndpoint", "the body must be {\"tags\": [...]}");
     for (const json &tag : body["tags"])
         if (tag.is_string()) desk_.apply({ticket->id, "tag", tag.get<std::string>(), ""}, now_ms());
-    response.set_content(json{{"tags", desk_.find(ticket->id)->tags}}.dump(), "application/json");
+    reply_json(response, 200, json{{"tags", desk_.find(ticket->id)->tags}});
 }
 
 void FakeZendesk::mount_routes()

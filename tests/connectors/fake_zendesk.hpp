@@ -23,7 +23,7 @@ public:
     static constexpr const char *email = "servicelens@example.com";
     static constexpr const char *token = "zendesk-api-token";
 
-    explicit FakeZendesk(FakeDesk &desk);
+    using FakeVendorServer::FakeVendorServer;
 
     config::ConnectorConfig connector_config(const std::string &name) const override;
 

@@ -3,6 +3,7 @@
 // its keyset restarts, minute-resolution literals in the user's time zone,
 // comments beyond what the search embeds, and each write-back kind with
 // Jira's own error bodies.
+#include "connector_test_support.hpp"
 #include "fake_jira.hpp"
 #include "jira_mapping.hpp"
 #include "vendor_fakes.hpp"
@@ -25,9 +26,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// 2026-11-02 09:00:00 UTC.
-constexpr int64_t desk_start_ms = 1793610000000;
-
 std::string issue_id(int i)
 {
     return fmt::format("{}", 10000 + i);
@@ -37,61 +35,41 @@ std::string issue_key(int i)
     return fmt::format("ITSM-{}", i + 1);
 }
 
-struct JiraSite {
-    FakeDesk desk;
-    FakeJira server{desk};
-    config::ConnectorConfig config;
-
+struct JiraSite : FakeSite<FakeJira> {
     explicit JiraSite(int tickets, int comments_each = 1, int page_size = 10)
+        : FakeSite({.connector = "jsm",
+                    .tickets = tickets,
+                    .comments_each = comments_each,
+                    .page_size = page_size,
+                    .id_of = issue_id,
+                    .number_of = issue_key})
     {
-        desk.generate(tickets, desk_start_ms, comments_each, issue_id, issue_key);
-        server.start();
-        config = server.connector_config("jsm");
-        config.page_size = page_size;
-        config.timeout = 2s;
     }
 
-    std::unique_ptr<host::Connector> connector() const { return connectors::make_connector(config); }
     std::vector<json> searches() const { return server.searches(); }
-};
 
-std::vector<host::OwnedIncident> pull_all(host::Connector &connector, store::Watermark &mark, std::size_t limit)
-{
-    std::vector<host::OwnedIncident> all;
-    for (int round = 0; round < 200; ++round) {
-        host::IncidentPage page = connector.pull(mark, limit);
-        if (page.incidents.empty()) return all;
-        mark = page.next;
-        for (auto &incident : page.incidents) all.push_back(std::move(incident));
+    // Thirty issues, three a minute for ten minutes, read in pages of five:
+    // every page ends inside a minute the next page must restart from.
+    void put_thirty_over_ten_minutes()
+    {
+        for (int i = 0; i < 30; ++i) {
+            FakeTicket t;
+            t.id = issue_id(i);
+            t.number = issue_key(i);
+            t.title = fmt::format("Printer {}", i);
+            t.opened_at = desk_start_ms;
+            t.updated_at = desk_start_ms + int64_t{i} * 20'000;
+            desk.put(t);
+        }
+        config.page_size = 5;
     }
-    FAIL("the connector never returned an empty page");
-    return all;
-}
-
-store::OutboxEntry entry(const std::string &incident, const std::string &kind, const std::string &field,
-                         const std::string &body, const std::string &key = "k")
-{
-    return {1, "jsm", incident, key, kind, field, body, 0};
-}
+};
 
 std::vector<std::string> ids_of(const std::vector<host::OwnedIncident> &incidents)
 {
     std::vector<std::string> ids;
     for (const auto &i : incidents) ids.push_back(i.id);
     return ids;
-}
-
-// The message of the WriteBackRejected a write throws; fails the test when it
-// throws nothing (any other exception fails it too).
-template <typename Write> std::string rejection(Write &&write)
-{
-    try {
-        write();
-    } catch (const host::WriteBackRejected &e) {
-        return e.what();
-    }
-    FAIL("the write was not rejected");
-    return {};
 }
 
 } // namespace
@@ -149,7 +127,7 @@ TEST_CASE("Jira: the retired /rest/api/3/search answers 410 and is never called"
     auto connector = site.connector();
     store::Watermark mark;
     CHECK(pull_all(*connector, mark, 10).size() == 5);
-    connector->write_back(entry(issue_id(1), "work_note", "", "Sentiment: negative"));
+    connector->write_back(site.entry(issue_id(1), "work_note", "", "Sentiment: negative"));
     const std::vector<FakeVendorServer::Seen> seen = site.server.requests();
     REQUIRE(seen.size() > ours);
     for (std::size_t i = ours; i < seen.size(); ++i) CHECK(seen[i].path != "/rest/api/3/search");
@@ -177,16 +155,7 @@ TEST_CASE("Jira: pages restart at the last issue's minute and never loop on a cr
     SECTION("issues spread over minutes: each page starts from the last one read")
     {
         JiraSite site(0);
-        for (int i = 0; i < 30; ++i) {
-            FakeTicket t;
-            t.id = issue_id(i);
-            t.number = issue_key(i);
-            t.title = fmt::format("Printer {}", i);
-            t.opened_at = desk_start_ms;
-            t.updated_at = desk_start_ms + int64_t{i} * 20'000; // three a minute, ten minutes
-            site.desk.put(t);
-        }
-        site.config.page_size = 5;
+        site.put_thirty_over_ten_minutes();
         auto connector = site.connector();
         store::Watermark mark;
         const auto pulled = pull_all(*connector, mark, 12);
@@ -255,15 +224,7 @@ TEST_CASE("Jira: with a user off UTC, pages over many minutes follow the token a
 {
     JiraSite site(0);
     site.server.set_user_time_zone("Asia/Kolkata", 330);
-    for (int i = 0; i < 30; ++i) {
-        FakeTicket t;
-        t.id = issue_id(i);
-        t.number = issue_key(i);
-        t.opened_at = desk_start_ms;
-        t.updated_at = desk_start_ms + int64_t{i} * 20'000;
-        site.desk.put(t);
-    }
-    site.config.page_size = 5;
+    site.put_thirty_over_ten_minutes();
     auto connector = site.connector();
     store::Watermark mark;
     const auto pulled = pull_all(*connector, mark, 12);
@@ -360,7 +321,7 @@ TEST_CASE("Jira: an internal comment is written once, through servicedeskapi", "
 {
     JiraSite site(3, 1);
     auto connector = site.connector();
-    const auto note = entry(issue_id(1), "work_note", "", "Sentiment: negative (-0.62)", "jsm:10001:rule0:a1");
+    const auto note = site.note(issue_id(1), "jsm:10001:rule0:a1");
     connector->write_back(note);
     connector->write_back(note);
     CHECK(site.server.count("POST", "/rest/servicedeskapi/request/10001/comment") == 1);
@@ -381,7 +342,7 @@ TEST_CASE("Jira: an internal comment is written once, through servicedeskapi", "
     SECTION("a deleted request is refused for good, quoting servicedeskapi")
     {
         site.desk.remove(issue_id(2));
-        CHECK_THAT(rejection([&] { connector->write_back(entry(issue_id(2), "work_note", "", "x")); }),
+        CHECK_THAT(rejection([&] { connector->write_back(site.entry(issue_id(2), "work_note", "", "x")); }),
                    Catch::Contains("404") && Catch::Contains("Request does not exist"));
     }
 }
@@ -396,10 +357,10 @@ TEST_CASE("Jira: a field is set in the shape its type takes, and a field Jira re
     const std::string id = issue_id(1);
     // The fake answers 400 to any other shape (a string for a number, a bare
     // option value, plain text for a paragraph field), as Jira does.
-    connector->write_back(entry(id, "field", FakeJira::score_field, "-0.62"));
-    connector->write_back(entry(id, "field", FakeJira::label_field, "negative"));
-    connector->write_back(entry(id, "field", FakeJira::notes_field, "Angry.\n\nTwice."));
-    connector->write_back(entry(id, "field", FakeJira::sentiment_field, "negative"));
+    connector->write_back(site.entry(id, "field", FakeJira::score_field, "-0.62"));
+    connector->write_back(site.entry(id, "field", FakeJira::label_field, "negative"));
+    connector->write_back(site.entry(id, "field", FakeJira::notes_field, "Angry.\n\nTwice."));
+    connector->write_back(site.entry(id, "field", FakeJira::sentiment_field, "negative"));
     const FakeTicket ticket = *site.desk.find(id);
     CHECK(ticket.fields.at(FakeJira::score_field) == "-0.62");
     CHECK(ticket.fields.at(FakeJira::label_field) == "negative");
@@ -407,13 +368,13 @@ TEST_CASE("Jira: a field is set in the shape its type takes, and a field Jira re
     CHECK(ticket.fields.at(FakeJira::sentiment_field) == "negative");
     const std::size_t writes = site.desk.writes().size();
 
-    CHECK_THAT(rejection([&] { connector->write_back(entry(id, "field", "customfield_10999", "x")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(site.entry(id, "field", "customfield_10999", "x")); }),
                Catch::Contains("customfield_10999") &&
                    Catch::Contains("cannot be set. It is not on the appropriate screen"));
-    CHECK_THAT(rejection([&] { connector->write_back(entry(id, "field", FakeJira::score_field, "very")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(site.entry(id, "field", FakeJira::score_field, "very")); }),
                Catch::Contains(FakeJira::score_field) && Catch::Contains("number"));
-    CHECK_THROWS_AS(connector->write_back(entry(id, "field", "", "x")), host::WriteBackRejected);
-    CHECK_THROWS_AS(connector->write_back(entry("10001/../10002", "field", FakeJira::sentiment_field, "x")),
+    CHECK_THROWS_AS(connector->write_back(site.entry(id, "field", "", "x")), host::WriteBackRejected);
+    CHECK_THROWS_AS(connector->write_back(site.entry("10001/../10002", "field", FakeJira::sentiment_field, "x")),
                     host::WriteBackRejected);
     CHECK(site.desk.writes().size() == writes);
 }
@@ -422,12 +383,12 @@ TEST_CASE("Jira: tags are labels, and other kinds are refused", "[connectors][ji
 {
     JiraSite site(2, 0);
     auto connector = site.connector();
-    connector->write_back(entry(issue_id(0), "tag", "", "sentiment-negative"));
+    connector->write_back(site.entry(issue_id(0), "tag", "", "sentiment-negative"));
     CHECK(site.desk.find(issue_id(0))->tags.count("sentiment-negative") == 1);
     CHECK(site.server.count("PUT", "/rest/api/3/issue/10000") == 1);
-    CHECK_THAT(rejection([&] { connector->write_back(entry(issue_id(0), "tag", "", "two words")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(site.entry(issue_id(0), "tag", "", "two words")); }),
                Catch::Contains("contains spaces"));
-    CHECK_THAT(rejection([&] { connector->write_back(entry(issue_id(0), "attachment", "", "x")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(site.entry(issue_id(0), "attachment", "", "x")); }),
                Catch::Contains("attachment"));
 }
 

@@ -3,6 +3,7 @@
 // tokens, display values, X-Total-Count and the Link header, many records
 // in one second, the journal a page at a time, fields ServiceNow silently
 // drops, work notes written once, and its error bodies.
+#include "connector_test_support.hpp"
 #include "fake_servicenow.hpp"
 #include "vendor_fakes.hpp"
 
@@ -25,7 +26,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int64_t desk_start_ms = 1793610000000; // 2026-11-02 09:00:00 UTC
 constexpr const char *incident_path = "/api/now/table/incident";
 constexpr const char *journal_path = "/api/now/table/sys_journal_field";
 
@@ -41,22 +41,17 @@ std::string id_of(int i)
 }
 
 // A fake instance with a generated desk and a connector config for it.
-struct Instance {
-    FakeDesk desk;
-    FakeServiceNow server{desk};
-    config::ConnectorConfig config;
-
+struct Instance : FakeSite<FakeServiceNow> {
     explicit Instance(int tickets, int comments_each = 2, int page_size = 25)
+        : FakeSite({.connector = "snow",
+                    .tickets = tickets,
+                    .comments_each = comments_each,
+                    .page_size = page_size,
+                    .id_of = servicenow_fake().id_of,
+                    .number_of = servicenow_fake().number_of})
     {
-        desk.generate(tickets, desk_start_ms, comments_each, servicenow_fake().id_of, servicenow_fake().number_of);
         desk.allow_field("u_sentiment");
-        server.start();
-        config = server.connector_config("snow");
-        config.page_size = page_size;
-        config.timeout = 2s;
     }
-
-    std::unique_ptr<host::Connector> connector() const { return connectors::make_connector(config); }
 
     // The decoded query parameters of every request to exactly `path`.
     std::vector<std::map<std::string, std::string>> sent(const std::string &method, const std::string &path) const
@@ -80,54 +75,9 @@ struct Instance {
     std::size_t count(const std::string &method, const std::string &path) const { return sent(method, path).size(); }
 };
 
-std::vector<host::OwnedIncident> pull_all(host::Connector &connector, store::Watermark &mark, std::size_t limit = 40)
-{
-    std::vector<host::OwnedIncident> all;
-    for (int round = 0; round < 100; ++round) {
-        host::IncidentPage page = connector.pull(mark, limit);
-        if (page.incidents.empty()) return all;
-        mark = page.next;
-        for (auto &incident : page.incidents) all.push_back(std::move(incident));
-    }
-    FAIL("the connector never returned an empty page");
-    return all;
-}
-
-const host::OwnedIncident &find(const std::vector<host::OwnedIncident> &incidents, const std::string &id)
-{
-    const auto it = std::find_if(incidents.begin(), incidents.end(), [&](const auto &i) { return i.id == id; });
-    REQUIRE(it != incidents.end());
-    return *it;
-}
-
 std::string utc(int64_t ms)
 {
     return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(static_cast<std::time_t>(ms / 1000)));
-}
-
-store::OutboxEntry note(const std::string &incident, const std::string &key)
-{
-    return {1, "snow", incident, key, "work_note", "", "Sentiment: negative (-0.62)", 0};
-}
-
-// The message of the WriteBackRejected that `write` throws; fails the test if it throws nothing.
-template <typename Write> std::string rejection(Write &&write)
-{
-    try {
-        write();
-    } catch (const host::WriteBackRejected &e) {
-        return e.what();
-    }
-    FAIL("the write was not rejected");
-    return {};
-}
-
-std::size_t notes_with(const FakeDesk &desk, const std::string &ticket, const std::string &key)
-{
-    const std::optional<FakeTicket> found = desk.find(ticket);
-    std::size_t n = 0;
-    for (const FakeComment &c : found->comments) n += connectors::has_marker(c.body, key) ? 1 : 0;
-    return n;
 }
 
 } // namespace
@@ -200,11 +150,11 @@ TEST_CASE("servicenow: sysparm_fields names what the mapping reads and the insta
     for (const char *unwanted : {"comments", "work_notes", "sys_domain", "active", "u_cab_reference"})
         CHECK(asked.count(unwanted) == 0);
 
-    const host::OwnedIncident &incident = find(pulled, id_of(1));
+    const host::OwnedIncident &incident = incident_with_id(pulled, id_of(1));
     CHECK(incident.custom.at("u_sentiment") == "negative");
     CHECK(incident.custom.at("u_region") == "EMEA");
     CHECK(incident.custom.count("sys_class_name") == 0); // the fake's unasked extra field is ignored
-    CHECK(find(pulled, id_of(2)).custom.empty());
+    CHECK(incident_with_id(pulled, id_of(2)).custom.empty());
 }
 
 TEST_CASE("servicenow: without read access to sys_dictionary the pull goes on without u_ fields",
@@ -255,7 +205,7 @@ TEST_CASE("servicenow: comments and work notes come a page at a time from sys_jo
                   .ends_with("^elementINcomments,work_notes^ORDERBYsys_created_on^ORDERBYsys_id"));
 
         const FakeTicket ticket = *snow.desk.find(id_of(11));
-        const host::OwnedIncident &incident = find(pulled, ticket.id);
+        const host::OwnedIncident &incident = incident_with_id(pulled, ticket.id);
         REQUIRE(incident.comments.size() == 3);
         for (std::size_t c = 0; c < 3; ++c) {
             CHECK(incident.comments[c].id == ticket.comments[c].id);
@@ -298,7 +248,7 @@ TEST_CASE("servicenow: display values give references as people see them, codes 
         store::Watermark mark;
         const auto pulled = pull_all(*connector, mark);
         CHECK(snow.sent("GET", incident_path).at(0).at("sysparm_display_value") == "all");
-        const host::OwnedIncident &incident = find(pulled, ticket.id);
+        const host::OwnedIncident &incident = incident_with_id(pulled, ticket.id);
         CHECK(incident.assignment_group == ticket.assignment_group);
         CHECK(incident.caller_name == ticket.caller_name);
         CHECK(incident.caller_email == ticket.caller_email);
@@ -318,7 +268,7 @@ TEST_CASE("servicenow: display values give references as people see them, codes 
         auto connector = snow.connector();
         store::Watermark mark;
         const auto pulled = pull_all(*connector, mark);
-        const host::OwnedIncident &incident = find(pulled, ticket.id);
+        const host::OwnedIncident &incident = incident_with_id(pulled, ticket.id);
         CHECK(incident.assignment_group.size() == 32);
         CHECK(incident.assignment_group != ticket.assignment_group);
         CHECK(incident.caller_name.empty());
@@ -425,7 +375,7 @@ TEST_CASE("servicenow: a field the incident table does not have is refused, nami
 {
     Instance snow(3, 0);
     auto connector = snow.connector();
-    const store::OutboxEntry entry{2, "snow", id_of(1), "field-1", "field", "u_sentiment_score", "negative", 0};
+    const store::OutboxEntry entry = snow.entry(id_of(1), "field", "u_sentiment_score", "negative", "field-1");
     CHECK_THAT(rejection([&] { connector->write_back(entry); }),
                Catch::Contains("u_sentiment_score") && Catch::Contains("check the field exists on the incident table"));
     CHECK(snow.desk.writes().empty());
@@ -435,14 +385,12 @@ TEST_CASE("servicenow: a field the incident table does not have is refused, nami
 
     SECTION("a field that exists is written")
     {
-        connector->write_back({3, "snow", id_of(1), "field-2", "field", "u_sentiment", "negative", 0});
+        connector->write_back(snow.entry(id_of(1), "field", "u_sentiment", "negative", "field-2"));
         CHECK(snow.desk.find(id_of(1))->fields.at("u_sentiment") == "negative");
     }
     SECTION("tags are not a ServiceNow thing")
     {
-        CHECK_THAT(rejection([&] {
-                       connector->write_back({4, "snow", id_of(1), "tag-1", "tag", "", "negative", 0});
-                   }),
+        CHECK_THAT(rejection([&] { connector->write_back(snow.entry(id_of(1), "tag", "", "negative", "tag-1")); }),
                    Catch::Contains("u_ field"));
     }
 }
@@ -455,8 +403,8 @@ TEST_CASE("servicenow: a work note is written once, even after a PATCH that time
     SECTION("repeated")
     {
         auto connector = snow.connector();
-        connector->write_back(note(ticket, "snow:k1"));
-        connector->write_back(note(ticket, "snow:k1"));
+        connector->write_back(snow.note(ticket, "snow:k1"));
+        connector->write_back(snow.note(ticket, "snow:k1"));
         CHECK(snow.count("PATCH", patch_path) == 1);
         CHECK(notes_with(snow.desk, ticket, "snow:k1") == 1);
         const auto checks = snow.sent("GET", journal_path);
@@ -470,10 +418,10 @@ TEST_CASE("servicenow: a work note is written once, even after a PATCH that time
         snow.config.timeout = 300ms;
         auto connector = snow.connector();
         snow.server.delay_next(1, 900ms, patch_path);
-        CHECK_THROWS(connector->write_back(note(ticket, "snow:k2")));
+        CHECK_THROWS(connector->write_back(snow.note(ticket, "snow:k2")));
         for (int i = 0; i < 40 && notes_with(snow.desk, ticket, "snow:k2") == 0; ++i) std::this_thread::sleep_for(50ms);
         REQUIRE(notes_with(snow.desk, ticket, "snow:k2") == 1);
-        connector->write_back(note(ticket, "snow:k2"));
+        connector->write_back(snow.note(ticket, "snow:k2"));
         CHECK(notes_with(snow.desk, ticket, "snow:k2") == 1);
         CHECK(snow.count("PATCH", patch_path) == 1);
     }
@@ -498,7 +446,7 @@ TEST_CASE("servicenow: errors quote ServiceNow's {\"error\": {message, detail}} 
     SECTION("a deleted incident")
     {
         snow.desk.remove(id_of(0));
-        CHECK_THAT(rejection([&] { connector->write_back(note(id_of(0), "snow:k3")); }),
+        CHECK_THAT(rejection([&] { connector->write_back(snow.note(id_of(0), "snow:k3")); }),
                    Catch::Contains("No Record found") && Catch::Contains("404"));
     }
 }

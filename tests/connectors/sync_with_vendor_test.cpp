@@ -69,7 +69,11 @@ pipeline:
 )yaml",
                                                               c.kind, c.base_url, yaml_auth(c.auth), v.custom_field);
     }
-    ~VendorDesk() { fs::remove_all(dir); }
+    ~VendorDesk()
+    {
+        server->stop();   // while the whole fake still exists (see FakeVendorServer::stop)
+        fs::remove_all(dir);
+    }
 
     test::CliRun sync() const
     {

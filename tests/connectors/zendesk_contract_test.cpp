@@ -3,6 +3,7 @@
 // repeats or reports deleted, generated_timestamp, the minute the export
 // holds back, comments one ticket at a time, and each write-back kind with
 // Zendesk's own error bodies (JSON, and the plain-text 429).
+#include "connector_test_support.hpp"
 #include "fake_zendesk.hpp"
 #include "vendor_fakes.hpp"
 #include "zendesk_mapping.hpp"
@@ -26,8 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// 2026-11-02 09:00:00 UTC.
-constexpr int64_t desk_start_ms = 1793610000000;
 constexpr const char *export_path = "/api/v2/incremental/tickets/cursor.json";
 
 std::string ticket_id(int i)
@@ -35,21 +34,16 @@ std::string ticket_id(int i)
     return fmt::format("{}", i + 1);
 }
 
-struct ZendeskAccount {
-    FakeDesk desk;
-    FakeZendesk server{desk};
-    config::ConnectorConfig config;
-
+struct ZendeskAccount : FakeSite<FakeZendesk> {
     explicit ZendeskAccount(int tickets, int comments_each = 1, int page_size = 10)
+        : FakeSite({.connector = "zd",
+                    .tickets = tickets,
+                    .comments_each = comments_each,
+                    .page_size = page_size,
+                    .id_of = ticket_id,
+                    .number_of = ticket_id})
     {
-        desk.generate(tickets, desk_start_ms, comments_each, ticket_id, ticket_id);
-        server.start();
-        config = server.connector_config("zd");
-        config.page_size = page_size;
-        config.timeout = 2s;
     }
-
-    std::unique_ptr<host::Connector> connector() const { return connectors::make_connector(config); }
 
     std::vector<FakeVendorServer::Seen> exports() const
     {
@@ -60,43 +54,11 @@ struct ZendeskAccount {
     }
 };
 
-std::vector<host::OwnedIncident> pull_all(host::Connector &connector, store::Watermark &mark, std::size_t limit)
-{
-    std::vector<host::OwnedIncident> all;
-    for (int round = 0; round < 200; ++round) {
-        host::IncidentPage page = connector.pull(mark, limit);
-        if (page.incidents.empty()) return all;
-        mark = page.next;
-        for (auto &incident : page.incidents) all.push_back(std::move(incident));
-    }
-    FAIL("the connector never returned an empty page");
-    return all;
-}
-
-store::OutboxEntry entry(const std::string &incident, const std::string &kind, const std::string &field,
-                         const std::string &body, const std::string &key = "k")
-{
-    return {1, "zd", incident, key, kind, field, body, 0};
-}
-
 std::map<std::string, host::OwnedIncident> by_id(std::vector<host::OwnedIncident> incidents)
 {
     std::map<std::string, host::OwnedIncident> out;
     for (auto &i : incidents) out[i.id] = std::move(i);
     return out;
-}
-
-// The message of the WriteBackRejected a write throws; fails the test when it
-// throws nothing (any other exception fails it too).
-template <typename Write> std::string rejection(Write &&write)
-{
-    try {
-        write();
-    } catch (const host::WriteBackRejected &e) {
-        return e.what();
-    }
-    FAIL("the write was not rejected");
-    return {};
 }
 
 } // namespace
@@ -286,7 +248,7 @@ TEST_CASE("Zendesk: a private comment is written once, and never retried blindly
 {
     ZendeskAccount account(3, 1);
     auto connector = account.connector();
-    const auto note = entry(ticket_id(1), "work_note", "", "Sentiment: negative (-0.62)", "zd:2:rule0:a1");
+    const auto note = account.note(ticket_id(1), "zd:2:rule0:a1");
     connector->write_back(note);
     connector->write_back(note);
     CHECK(account.server.count("PUT", "/api/v2/tickets/2.json") == 1);
@@ -297,7 +259,7 @@ TEST_CASE("Zendesk: a private comment is written once, and never retried blindly
 
     SECTION("a 503 on the write is not retried: the next attempt looks for the marker first")
     {
-        const auto other = entry(ticket_id(0), "work_note", "", "Sentiment: positive", "zd:1:rule0:b2");
+        const auto other = account.entry(ticket_id(0), "work_note", "", "Sentiment: positive", "zd:1:rule0:b2");
         account.server.fail_next(1, 503, "/api/v2/tickets/1.json");
         CHECK_THROWS_AS(connector->write_back(other), connectors::ConnectorError);
         CHECK(account.server.count("PUT", "/api/v2/tickets/1.json") == 1);
@@ -308,7 +270,7 @@ TEST_CASE("Zendesk: a private comment is written once, and never retried blindly
     SECTION("a deleted ticket is refused for good")
     {
         account.desk.remove(ticket_id(2));
-        CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(2), "work_note", "", "x")); }),
+        CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(2), "work_note", "", "x")); }),
                    Catch::Contains("404") && Catch::Contains("RecordNotFound"));
     }
     SECTION("a closed ticket is refused for good, quoting Zendesk")
@@ -316,7 +278,7 @@ TEST_CASE("Zendesk: a private comment is written once, and never retried blindly
         FakeTicket closed = *account.desk.find(ticket_id(2));
         closed.state = "closed";
         account.desk.put(closed);
-        CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(2), "work_note", "", "x")); }),
+        CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(2), "work_note", "", "x")); }),
                    Catch::Contains("422") && Catch::Contains("closed prevents ticket update"));
     }
 }
@@ -326,17 +288,17 @@ TEST_CASE("Zendesk: custom fields by numeric id, refused or ignored ones named",
     ZendeskAccount account(2, 0);
     account.desk.allow_field("360000000050");
     auto connector = account.connector();
-    connector->write_back(entry(ticket_id(0), "field", "360000000050", "negative"));
+    connector->write_back(account.entry(ticket_id(0), "field", "360000000050", "negative"));
     CHECK(account.desk.find(ticket_id(0))->fields.at("360000000050") == "negative");
 
-    CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(0), "field", "360000000099", "x")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(0), "field", "360000000099", "x")); }),
                Catch::Contains("360000000099") && Catch::Contains("RecordInvalid") &&
                    Catch::Contains("does not exist on this account"));
     account.server.ignore_unknown_fields(true);
-    CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(0), "field", "360000000099", "x")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(0), "field", "360000000099", "x")); }),
                Catch::Contains("360000000099") && Catch::Contains("no custom field"));
     const std::size_t before = account.server.requests().size();
-    CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(0), "field", "Sentiment", "x")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(0), "field", "Sentiment", "x")); }),
                Catch::Contains("'Sentiment'") && Catch::Contains("numeric id"));
     CHECK(account.server.requests().size() == before);
 }
@@ -348,14 +310,14 @@ TEST_CASE("Zendesk: tags are added, not replaced, and a tag with a space is refu
     t.tags = {"vip"};
     account.desk.put(t);
     auto connector = account.connector();
-    connector->write_back(entry(ticket_id(0), "tag", "", "sentiment_negative"));
+    connector->write_back(account.entry(ticket_id(0), "tag", "", "sentiment_negative"));
     CHECK(account.desk.find(ticket_id(0))->tags == std::set<std::string>{"sentiment_negative", "vip"});
     const auto last = account.server.requests().back();
     CHECK(last.method == "PUT");
     CHECK(last.path == "/api/v2/tickets/1/tags.json");
-    CHECK_THAT(rejection([&] { connector->write_back(entry(ticket_id(0), "tag", "", "very negative")); }),
+    CHECK_THAT(rejection([&] { connector->write_back(account.entry(ticket_id(0), "tag", "", "very negative")); }),
                Catch::Contains("no spaces"));
-    CHECK_THROWS_AS(connector->write_back(entry("abc", "tag", "", "x")), host::WriteBackRejected);
+    CHECK_THROWS_AS(connector->write_back(account.entry("abc", "tag", "", "x")), host::WriteBackRejected);
 }
 
 TEST_CASE("Zendesk: a 429 past the retries quotes the plain-text body", "[connectors][zendesk]")

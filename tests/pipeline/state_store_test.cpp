@@ -59,7 +59,7 @@ TEST_CASE("the same write is never queued twice, and leaves only when acknowledg
     CHECK(state.pending_outbox("desk", 10).empty());
 }
 
-TEST_CASE("a write the platform refused for good is parked with its error and holds up nothing behind it")
+TEST_CASE("a write the platform refused for good is parked with its error, holds up nothing, and is tried again when queued again")
 {
     TempStore temp;
     {
@@ -78,8 +78,10 @@ TEST_CASE("a write the platform refused for good is parked with its error and ho
     REQUIRE(parked.size() == 1);
     CHECK(parked[0].incident_id == "a");
     CHECK(parked[0].error == "HTTP 404: the ticket was deleted");
-    reopened.commit_batch(batch("a", 100));   // the same write queued again is still the parked one
-    CHECK(reopened.pending_outbox("desk", 10).size() == 1);
+    // The same write queued again (the incident came back changed) is tried again.
+    reopened.commit_batch(batch("a", 100));
+    CHECK(reopened.pending_outbox("desk", 10).size() == 2);
+    CHECK(reopened.parked_outbox("desk").empty());
 }
 
 TEST_CASE("results survive reopening the file, one incident at a time")

@@ -1,6 +1,6 @@
 // How the configuration steers a sync: which plugins run for which
-// connector, what the logging section does, and that a connector this
-// release cannot sync stops the command before anything is synced.
+// connector, what the logging section does, and that a platform that cannot
+// be reached fails its connector by name.
 #include "../config/cli_runner.hpp"
 
 #include <servicelens/store/state_store.hpp>

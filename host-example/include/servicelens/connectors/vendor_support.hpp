@@ -25,6 +25,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A read the platform answered with 404: the record (or the API for it) is
+// not there. Callers that can do without it catch this one alone.
+class NotFoundError : public ConnectorError {
+public:
+    using ConnectorError::ConnectorError;
+};
+
 // The client options of a vendor connector's config entry: base URL, auth,
 // timeout, rate limit, TLS. `api_token_user` turns an api_token auth's email
 // into the basic-auth user name the vendor wants ("{email}/token" for
@@ -34,8 +41,8 @@ http::ClientOptions client_options(const config::ConnectorConfig &c, std::string
 http::ClientOptions client_options(const config::ConnectorConfig &c);
 
 // Calls the platform and returns the parsed JSON body of a 2xx response.
-// Any other outcome throws ConnectorError (or, when `rejects_write` and the
-// status says the write can never succeed — 400, 404, 409, 410, 422 —
+// Any other outcome throws ConnectorError (NotFoundError for a 404 read), or, when `rejects_write` and the
+// status says the write can never succeed — 400, 404, 410, 422 —
 // host::WriteBackRejected) with a message naming the connector, what was
 // being done, the status, the vendor's own error message and what to check.
 class VendorApi {
