@@ -190,7 +190,8 @@ void RtConnector::add_histories(std::vector<host::OwnedIncident> &incidents)
 std::optional<std::size_t> RtConnector::remaining(const store::Watermark &since)
 {
     check_time_zone();
-    return rt::total_of(search(rt::changed_since(filter_, since), 1, 1, Order::any, {}, "counting changed tickets"));   // nullopt: RT did not count
+    // nullopt when RT did not count (a user without SuperUser).
+    return rt::total_of(search(rt::changed_since(filter_, since), 1, 1, Order::any, {}, "counting changed tickets"));
 }
 
 void RtConnector::write_back(const store::OutboxEntry &entry)

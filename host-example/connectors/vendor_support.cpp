@@ -159,14 +159,4 @@ bool after_watermark(const store::Watermark &since, int64_t updated_at, std::str
     return compare_ids(id, since.last_id) > 0;
 }
 
-std::string note_with_marker(std::string_view body, std::string_view idempotency_key)
-{
-    return fmt::format("{}\n\n[servicelens:{}]", body, idempotency_key);
-}
-
-bool has_marker(std::string_view text, std::string_view idempotency_key)
-{
-    return text.find(fmt::format("[servicelens:{}]", idempotency_key)) != std::string_view::npos;
-}
-
 } // namespace servicelens::connectors

@@ -15,7 +15,6 @@
 #include <map>
 #include <optional>
 #include <thread>
-#include <string_view>
 
 namespace servicelens::host {
 
@@ -42,11 +41,6 @@ struct TextRef {
     sl_text_t text;
 };
 
-// What ServiceLens wrote back carries its marker (see docs/connectors): it
-// is the desk's reading of the caller, not the caller's voice, even where a
-// platform shows it as a public comment.
-bool is_own_note(std::string_view body) { return body.find("[servicelens:") != std::string_view::npos; }
-
 std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
 {
     std::vector<TextRef> texts;
@@ -62,6 +56,8 @@ std::vector<TextRef> texts_of(const std::vector<OwnedIncident> &incidents)
     };
     for (std::size_t i = 0; i < incidents.size(); ++i) {
         for (const OwnedComment &c : incidents[i].comments)
+            // What ServiceLens wrote back is the desk's reading of the caller,
+            // not the caller's voice, even where a platform shows it as public.
             if (c.visibility == SL_VISIBILITY_PUBLIC && !c.body.empty() && !is_own_note(c.body))
                 add(i, c.id, "comment_added", c.created_at, SL_TEXT_COMMENT, c.body, 0, SL_UNKNOWN);
         for (const OwnedSurveyResponse &s : incidents[i].survey) {

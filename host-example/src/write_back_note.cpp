@@ -6,6 +6,22 @@
 
 namespace servicelens::host {
 
+namespace {
+constexpr std::string_view marker_start = "[servicelens:";
+} // namespace
+
+std::string note_with_marker(std::string_view body, std::string_view idempotency_key)
+{
+    return fmt::format("{}\n\n{}{}]", body, marker_start, idempotency_key);
+}
+
+bool has_marker(std::string_view text, std::string_view idempotency_key)
+{
+    return text.find(fmt::format("{}{}]", marker_start, idempotency_key)) != std::string_view::npos;
+}
+
+bool is_own_note(std::string_view text) { return text.find(marker_start) != std::string_view::npos; }
+
 NoteTemplate::NoteTemplate(const std::string &text_template)
 {
     if (text_template.empty()) return;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <servicelens/config/host_config.hpp>
+#include <servicelens/host/write_back_note.hpp>
 #include <servicelens/http/http_client.hpp>
 #include <servicelens/store/state_store.hpp>
 
@@ -77,10 +78,8 @@ nlohmann::json parse_json(std::string_view connector, std::string_view what, con
 bool after_watermark(const store::Watermark &since, int64_t updated_at, std::string_view id);
 int compare_ids(std::string_view a, std::string_view b);
 
-// A note written back ends with a marker carrying its idempotency key, so a
-// connector can see, after a crash or a timed-out write, that the note is
-// already there and not write it again.
-std::string note_with_marker(std::string_view body, std::string_view idempotency_key);
-bool has_marker(std::string_view text, std::string_view idempotency_key);
+// The note marker that makes a note write-back idempotent (write_back_note.hpp).
+using host::has_marker;
+using host::note_with_marker;
 
 } // namespace servicelens::connectors

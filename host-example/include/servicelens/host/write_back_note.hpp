@@ -13,6 +13,14 @@
 
 namespace servicelens::host {
 
+// A note written back ends with a marker carrying its idempotency key, so a
+// connector can see, after a crash or a timed-out write, that the note is
+// already there and not write it again; and the engine can tell ServiceLens's
+// own notes from what callers wrote. The one place the marker is spelt.
+std::string note_with_marker(std::string_view body, std::string_view idempotency_key);
+bool has_marker(std::string_view text, std::string_view idempotency_key);
+bool is_own_note(std::string_view text);
+
 // The template, split once per sync: a sync composes a note per incident.
 class NoteTemplate {
 public:
