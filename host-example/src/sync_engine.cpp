@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+
 namespace servicelens::host {
 
 namespace {
@@ -274,10 +275,11 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         unacknowledged.clear();
         // What each instance found, for write-back bodies: per incident, the
         // index of its set in commit.attribute_sets (no_set when it found
-        // nothing); per text, (text, commit.sentiments index) pairs.
+        // nothing); per incident, its (text, commit.sentiments index) pairs.
         constexpr std::size_t no_set = static_cast<std::size_t>(-1);
         std::map<std::string, std::vector<std::size_t>> found_by_instance;
-        std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>> scored_by_instance;
+        using ScoredTexts = std::vector<std::vector<std::pair<std::size_t, std::size_t>>>;
+        std::map<std::string, ScoredTexts> scored_by_instance;
         commit.attribute_sets.reserve(incidents.size() * p.context.size());
         commit.sentiments.reserve(texts.size() * 2);
 
@@ -319,12 +321,16 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     p.log->warn("plugin instance '{}' ({}) broke the ABI: {}", stage.name, stage.descriptor->id, v);
                 for (const ItemFailure &f : results[w]->failures)
                     report_failure(stage.name, *stage.descriptor, offset + f.index, f.message);
+                // Each set sized once: a set of eight attributes grew four times.
+                std::vector<std::size_t> found_for(parts[w].second - parts[w].first, 0);
+                for (const Attribute &a : results[w]->attributes) ++found_for[a.incident_index];
                 for (Attribute &a : results[w]->attributes) {
                     const std::size_t i = offset + a.incident_index;
                     if (set_of_incident[i] == no_set) {
                         set_of_incident[i] = commit.attribute_sets.size();
                         commit.attribute_sets.push_back(
                             {incidents[i].id, stage.descriptor->id, stage.descriptor->version, {}});
+                        commit.attribute_sets.back().attributes.reserve(found_for[a.incident_index]);
                     }
                     std::string value = a.type == SL_VALUE_STRING || a.type == SL_VALUE_JSON ? std::move(a.text)
                                                                                              : a.value_text();
@@ -351,6 +357,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     }
                 });
             for (auto &t : threads) t.join();
+            auto &scored = scored_by_instance[stage.name];
+            scored.assign(incidents.size(), {});
             for (std::size_t w = 0; w < parts.size(); ++w) {
                 const std::size_t offset = parts[w].first;
                 if (!results[w]) {
@@ -367,7 +375,7 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     const auto &score = results[w]->scores[k];
                     if (!score) continue;
                     const TextRef &t = texts[offset + k];
-                    scored_by_instance[stage.name].emplace_back(offset + k, commit.sentiments.size());
+                    scored[t.incident].emplace_back(offset + k, commit.sentiments.size());
                     commit.sentiments.push_back({incidents[t.incident].id, t.id, stage.descriptor->id,
                                                  stage.descriptor->version, score->label, score->compound, score->positive,
                                                  score->neutral, score->negative, score->confidence, t.written_at});
@@ -382,17 +390,23 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             if (!rule.write_back || rule.on == "schedule") continue;
             if (!rule.connector.empty() && rule.connector != connector.name()) continue;
             const NoteTemplate note_template(rule.write_back->text_template);
+            // The rule's instances' findings, in the rule's order (the first to give a key wins).
+            std::vector<const std::vector<std::size_t> *> sets_of_rule;
+            std::vector<const ScoredTexts *> scores_of_rule;
+            for (const std::string &name : rule.run) {
+                if (auto it = found_by_instance.find(name); it != found_by_instance.end()) sets_of_rule.push_back(&it->second);
+                if (auto it = scored_by_instance.find(name); it != scored_by_instance.end()) scores_of_rule.push_back(&it->second);
+            }
             for (std::size_t i = 0; i < incidents.size(); ++i) {
                 WriteBackNote note(note_template);
-                for (const std::string &name : rule.run) {
-                    if (auto it = found_by_instance.find(name); it != found_by_instance.end() && it->second[i] != no_set)
-                        for (const store::AttributeValue &a : commit.attribute_sets[it->second[i]].attributes)
+                for (const std::vector<std::size_t> *set_of_incident : sets_of_rule)
+                    if ((*set_of_incident)[i] != no_set)
+                        for (const store::AttributeValue &a : commit.attribute_sets[(*set_of_incident)[i]].attributes)
                             note.add_attribute(a.key, a.value);
-                    if (auto it = scored_by_instance.find(name); it != scored_by_instance.end())
-                        for (const auto &[t, k] : it->second)
-                            if (texts[t].incident == i && (rule.on == "incident_changed" || rule.on == texts[t].event))
-                                note.add_compound(commit.sentiments[k].compound);
-                }
+                for (const ScoredTexts *scored : scores_of_rule)
+                    for (const auto &[t, k] : (*scored)[i])
+                        if (rule.on == "incident_changed" || rule.on == texts[t].event)
+                            note.add_compound(commit.sentiments[k].compound);
                 if (note.empty()) continue;   // nothing learned: nothing to write
                 std::string body = note.text();
                 if (already_holds(incidents[i], *rule.write_back, body)) continue;

@@ -1,16 +1,20 @@
 #include <servicelens/store/state_store.hpp>
 
+#include "attribute_packing.hpp"
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 namespace servicelens::store {
 
 namespace {
 
-constexpr int schema_version = 4;
+constexpr int schema_version = 5;
 
 // Version 2 keys enrichment by the incident's integer key and an interned
 // plugin, in WITHOUT ROWID tables: a row and its primary key are stored
@@ -148,52 +152,6 @@ CREATE VIEW attributes AS
     FROM attribute_sets s JOIN plugins p ON p.key = s.plugin, json_each(s.attributes) a;
 )sql";
 
-bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
-{
-    return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
-}
-
-// A set's attributes as attribute_sets stores them; the first attribute
-// gives the set's provenance. The rows of `scratch` keep their strings'
-// capacity from set to set: a sync packs hundreds of thousands of sets, and
-// building a fresh document for each was most of the packing time.
-std::string pack_attributes(const std::vector<AttributeValue> &attributes, nlohmann::json &scratch)
-{
-    auto &rows = scratch.get_ref<nlohmann::json::array_t &>();
-    rows.resize(attributes.size(), nlohmann::json::array({"", "", ""}));
-    for (std::size_t i = 0; i < attributes.size(); ++i) {
-        const AttributeValue &a = attributes[i];
-        auto &row = rows[i].get_ref<nlohmann::json::array_t &>();
-        row.resize(same_provenance(a, attributes.front()) ? 3 : 6, "");
-        row[0].get_ref<std::string &>() = a.key;
-        row[1].get_ref<std::string &>() = a.type;
-        row[2].get_ref<std::string &>() = a.value;
-        if (row.size() == 3) continue;
-        row[3] = a.confidence;
-        row[4] = a.source;
-        row[5] = a.observed_at == SL_TIMESTAMP_NONE ? nlohmann::json() : nlohmann::json(a.observed_at);
-    }
-    return scratch.dump();
-}
-
-void unpack_attributes(const Statement &set, const std::string &incident_id, std::vector<AttributeRecord> &out)
-{
-    // Columns: plugin_id, plugin_version, confidence, source, observed_at, attributes.
-    const std::string plugin_id = set.text(0), plugin_version = set.text(1), source = set.text(3);
-    const double confidence = set.real(2);
-    const sl_timestamp_t observed_at = set.is_null(4) ? SL_TIMESTAMP_NONE : set.integer(4);
-    for (const nlohmann::json &a : nlohmann::json::parse(set.text(5))) {
-        AttributeRecord &r = out.emplace_back(AttributeRecord{incident_id, plugin_id, plugin_version,
-                                                              a.at(0).get<std::string>(), a.at(1).get<std::string>(),
-                                                              a.at(2).get<std::string>(), confidence, source,
-                                                              observed_at});
-        if (a.size() < 6) continue;
-        r.confidence = a.at(3).get<double>();
-        r.source = a.at(4).get<std::string>();
-        r.observed_at = a.at(5).is_null() ? SL_TIMESTAMP_NONE : a.at(5).get<sl_timestamp_t>();
-    }
-}
-
 int64_t now_ms()
 {
     using namespace std::chrono;
@@ -208,6 +166,50 @@ ALTER TABLE outbox ADD COLUMN rejected_at INTEGER;
 DROP INDEX IF EXISTS outbox_unsent;
 CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
 )sql";
+
+// Version 5 stores a set's keys and types once per shape (attribute_packing.hpp).
+// The sets are small enough now for a WITHOUT ROWID table, which spares the
+// separate index on (incident, plugin).
+constexpr const char *migrate_v4_to_v5 = R"sql(
+DROP VIEW attributes;
+ALTER TABLE attribute_sets RENAME TO attribute_sets_v4;
+CREATE TABLE attribute_shapes (
+    key         INTEGER PRIMARY KEY,
+    attributes  TEXT NOT NULL UNIQUE
+);
+CREATE TABLE attribute_sets (
+    incident         INTEGER NOT NULL,
+    plugin           INTEGER NOT NULL,
+    plugin_version   TEXT NOT NULL,
+    confidence       REAL NOT NULL,
+    source           TEXT NOT NULL,
+    observed_at      INTEGER,
+    shape            INTEGER NOT NULL,
+    attribute_values TEXT NOT NULL,
+    PRIMARY KEY (incident, plugin)
+) WITHOUT ROWID;
+)sql";
+
+// The attributes view: one row per attribute, the version 2 shape, for
+// anyone querying the file by hand.
+constexpr const char *attributes_view_v5 = R"sql(
+DROP TABLE attribute_sets_v4;
+CREATE VIEW attributes AS
+    SELECT s.incident AS incident, p.plugin_id AS plugin_id, s.plugin_version AS plugin_version,
+           k.value ->> 0 AS key, k.value ->> 1 AS type,
+           iif(v.type = 'array', v.value ->> 0, v.value) AS value,
+           iif(v.type = 'array', v.value ->> 1, s.confidence) AS confidence,
+           iif(v.type = 'array', v.value ->> 2, s.source) AS source,
+           iif(v.type = 'array', v.value ->> 3, s.observed_at) AS observed_at
+    FROM attribute_sets s JOIN plugins p ON p.key = s.plugin JOIN attribute_shapes sh ON sh.key = s.shape,
+         json_each(s.attribute_values) v JOIN json_each(sh.attributes) k ON k.key = v.key;
+)sql";
+
+SetProvenance provenance_at(const Statement &row, int first_column)
+{
+    return {row.real(first_column), row.text(first_column + 1),
+            row.is_null(first_column + 2) ? SL_TIMESTAMP_NONE : row.integer(first_column + 2)};
+}
 
 } // namespace
 
@@ -229,6 +231,17 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
     if (found == 1) db_.execute(copy_v1_into_v2);
     if (found < 3) db_.execute(migrate_v2_to_v3);
     if (found < 4) db_.execute(migrate_v3_to_v4);
+    if (found < 5) {
+        db_.execute(migrate_v4_to_v5);
+        Statement old_sets = db_.prepare(
+            "SELECT incident, plugin, plugin_version, confidence, source, observed_at, attributes FROM attribute_sets_v4");
+        while (old_sets.step()) {
+            const SetProvenance provenance = provenance_at(old_sets, 3);
+            insert_set(old_sets.integer(0), old_sets.integer(1), old_sets.text(2),
+                       unpack_v3_attributes(old_sets.text(6), provenance));
+        }
+        db_.execute(attributes_view_v5);
+    }
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
 }
@@ -252,25 +265,59 @@ int64_t StateStore::plugin_key(const std::string &plugin_id)
     return plugin_keys_[plugin_id] = find.integer(0);
 }
 
+int64_t StateStore::shape_key(const std::vector<AttributeValue> &attributes)
+{
+    shape_signature(attributes, signature_scratch_);
+    if (const auto known = shape_keys_.find(signature_scratch_); known != shape_keys_.end()) return known->second;
+    // A plugin whose keys vary from incident to incident could make the
+    // cache grow like the store; it is only a cache.
+    if (shape_keys_.size() >= 4096) shape_keys_.clear();
+    const std::string json = shape_json(attributes);
+    Statement insert = db_.prepare("INSERT OR IGNORE INTO attribute_shapes (attributes) VALUES (?1)");
+    insert.bind(1, json).run();
+    Statement find = db_.prepare("SELECT key FROM attribute_shapes WHERE attributes = ?1");
+    find.bind(1, json);
+    find.step();
+    return shape_keys_[signature_scratch_] = find.integer(0);
+}
+
+void StateStore::insert_set(int64_t incident, int64_t plugin, const std::string &plugin_version,
+                            const std::vector<AttributeValue> &attributes)
+{
+    if (attributes.empty()) return;
+    if (!insert_set_)
+        insert_set_.emplace(db_, "INSERT OR REPLACE INTO attribute_sets (incident, plugin, plugin_version, confidence, "
+                                 "source, observed_at, shape, attribute_values) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    Statement &q = *insert_set_;
+    const AttributeValue &first = attributes.front();
+    q.bind(1, incident).bind(2, plugin).bind(3, plugin_version).bind(4, first.confidence).bind(5, first.source);
+    if (first.observed_at == SL_TIMESTAMP_NONE) q.bind_null(6);
+    else q.bind(6, first.observed_at);
+    q.bind(7, shape_key(attributes)).bind(8, pack_values(attributes, packing_scratch_));
+    q.run();
+}
+
 void StateStore::commit_batch(const BatchCommit &batch)
 {
     Transaction tx(db_);
     // Keys learnt inside a transaction that rolls back would be stale.
     struct ForgetKeysUnlessCommitted {
-        std::map<std::string, int64_t> &keys;
+        StateStore &store;
         bool committed = false;
         ~ForgetKeysUnlessCommitted()
         {
-            if (!committed) keys.clear();
+            if (committed) return;
+            store.plugin_keys_.clear();
+            store.shape_keys_.clear();
         }
-    } forget{plugin_keys_};
+    } forget{*this};
     const int64_t now = now_ms();
     // New incidents (the common case) are one insert; seen ones an update.
     Statement insert_incident = db_.prepare(
         "INSERT OR IGNORE INTO incidents (connector, id, body, seen_at) VALUES (?1, ?2, ?3, ?4)");
     Statement update_incident = db_.prepare(
         "UPDATE incidents SET body = ?3, seen_at = ?4 WHERE connector = ?1 AND id = ?2 RETURNING key");
-    std::map<std::string_view, int64_t> incident_keys;
+    std::unordered_map<std::string_view, int64_t> incident_keys(batch.incidents.size() * 2);
     for (const StoredIncident &i : batch.incidents) {
         insert_incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
         insert_incident.run();
@@ -289,19 +336,8 @@ void StateStore::commit_batch(const BatchCommit &batch)
             throw SqliteError("a result for incident '" + incident_id + "' is not in the batch that carries it");
         return found->second;
     };
-    Statement attribute_set = db_.prepare(
-        "INSERT OR REPLACE INTO attribute_sets (incident, plugin, plugin_version, confidence, source, observed_at, "
-        "attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    for (const AttributeSet &set : batch.attribute_sets) {
-        if (set.attributes.empty()) continue;
-        const AttributeValue &first = set.attributes.front();
-        attribute_set.bind(1, key_of(set.incident_id)).bind(2, plugin_key(set.plugin_id)).bind(3, set.plugin_version);
-        attribute_set.bind(4, first.confidence).bind(5, first.source);
-        if (first.observed_at == SL_TIMESTAMP_NONE) attribute_set.bind_null(6);
-        else attribute_set.bind(6, first.observed_at);
-        attribute_set.bind(7, pack_attributes(set.attributes, packing_scratch_));
-        attribute_set.run();
-    }
+    for (const AttributeSet &set : batch.attribute_sets)
+        insert_set(key_of(set.incident_id), plugin_key(set.plugin_id), set.plugin_version, set.attributes);
     Statement sentiment = db_.prepare(
         "INSERT OR REPLACE INTO sentiments (incident, text_id, plugin, plugin_version, label, compound, positive, "
         "neutral, negative, confidence, written_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -420,18 +456,31 @@ void StateStore::for_each_incident(
     // one incident, not the whole store.
     Statement incidents = db_.prepare("SELECT key, connector, id, body FROM incidents ORDER BY connector, id");
     Statement attributes = db_.prepare(
-        "SELECT p.plugin_id, s.plugin_version, s.confidence, s.source, s.observed_at, s.attributes "
+        "SELECT p.plugin_id, s.plugin_version, s.confidence, s.source, s.observed_at, s.shape, s.attribute_values "
         "FROM attribute_sets s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
+    std::vector<AttributeRecord> found_attributes;
+    std::map<int64_t, AttributeShape> shapes;
+    Statement all_shapes = db_.prepare("SELECT key, attributes FROM attribute_shapes");
+    while (all_shapes.step()) shapes.emplace(all_shapes.integer(0), parse_shape(all_shapes.text(1)));
+    const auto unpack_set = [&](const std::string &incident_id) {
+        const auto shape = shapes.find(attributes.integer(5));
+        if (shape == shapes.end())
+            throw SqliteError(fmt::format("attribute set of incident '{}' names shape {}, which attribute_shapes lacks",
+                                          incident_id, attributes.integer(5)));
+        const std::string plugin_id = attributes.text(0), plugin_version = attributes.text(1);
+        for (AttributeValue &a : unpack_values(shape->second, attributes.text(6), provenance_at(attributes, 2)))
+            found_attributes.push_back({incident_id, plugin_id, plugin_version, std::move(a.key), std::move(a.type),
+                                        std::move(a.value), a.confidence, std::move(a.source), a.observed_at});
+    };
     Statement sentiments = db_.prepare(
         "SELECT s.text_id, p.plugin_id, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative, "
         "s.confidence, s.written_at FROM sentiments s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
-    std::vector<AttributeRecord> found_attributes;
     std::vector<SentimentRecord> found_sentiments;
     while (incidents.step()) {
         const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
         found_attributes.clear();
         attributes.bind(1, incidents.integer(0));
-        while (attributes.step()) unpack_attributes(attributes, incident.id, found_attributes);
+        while (attributes.step()) unpack_set(incident.id);
         attributes.reset();
         found_sentiments.clear();
         sentiments.bind(1, incidents.integer(0));

@@ -62,10 +62,12 @@ TEST_CASE("attributes that break the ABI's rules are refused and recorded")
     auto upper_case = attribute(0, "caller.Site", "v");
     auto bad_json = attribute(0, "caller.groups", "42");
     bad_json.type = SL_VALUE_JSON;
-    for (auto *a : {&out_of_batch, &bad_utf8, &bad_confidence, &too_small, &no_namespace, &upper_case, &bad_json})
+    auto cut_json = attribute(0, "caller.groups", R"( [{"a": 1})");   // starts like an array, never ends
+    cut_json.type = SL_VALUE_JSON;
+    for (auto *a : {&out_of_batch, &bad_utf8, &bad_confidence, &too_small, &no_namespace, &upper_case, &bad_json, &cut_json})
         CHECK(c.sink()->emit(c.sink()->context, a) == SL_STATUS_INVALID_ARGUMENT);
     CHECK(c.attributes.empty());
-    REQUIRE(c.violations.size() == 7);
+    REQUIRE(c.violations.size() == 8);
     CHECK_THAT(c.violations[0], Contains("outside the batch"));
     CHECK_THAT(c.violations[1], Contains("UTF-8"));
     CHECK_THAT(c.violations[2], Contains("confidence"));
@@ -73,6 +75,10 @@ TEST_CASE("attributes that break the ABI's rules are refused and recorded")
     CHECK_THAT(c.violations[4], Contains("namespace"));
     CHECK_THAT(c.violations[5], Contains("lower-case"));
     CHECK_THAT(c.violations[6], Contains("JSON array or object"));
+    CHECK_THAT(c.violations[7], Contains("JSON array or object"));
+    auto spaced_json = attribute(0, "caller.groups", "\n  {\"a\": [1, 2]} ");
+    spaced_json.type = SL_VALUE_JSON;
+    CHECK(c.sink()->emit(c.sink()->context, &spaced_json) == SL_STATUS_OK);
 }
 
 TEST_CASE("typed values read back as text for people")
@@ -84,6 +90,10 @@ TEST_CASE("typed values read back as text for people")
     a.type = SL_VALUE_TIME;
     a.integer = 1772442000000;
     CHECK(a.value_text() == "2026-03-02T09:00:00.000Z");
+    a.integer = 1772442000123 + 86399000;   // the last second of the day, milliseconds kept
+    CHECK(a.value_text() == "2026-03-03T08:59:59.123Z");
+    a.integer = -1;                          // before the epoch: the day before, not a negative time
+    CHECK(a.value_text() == "1969-12-31T23:59:59.999Z");
     a.type = SL_VALUE_NUMBER;
     a.number = 2.5;
     CHECK(a.value_text() == "2.5");

@@ -175,6 +175,63 @@ TEST_CASE("packed attributes read back exactly, and the attributes view shows on
                                            "p|1.0.0|incident.age_hours|number|0.3|x|-5"});
 }
 
+TEST_CASE("sets with the same keys share one shape, and each set stores only its values")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    BatchCommit b = batch("a", 100);
+    b.incidents.push_back({"desk", "b", "{}"});
+    b.attribute_sets.push_back({"b", "p", "1.0.0", {{"caller.site", "string", "Basel", 1.0, "test", SL_TIMESTAMP_NONE}}});
+    b.attribute_sets.push_back({"b", "q", "1.0.0", {{"caller.site", "string", "Bern", 1.0, "test", SL_TIMESTAMP_NONE},
+                                                    {"caller.vip", "boolean", "true", 0.5, "vip-list", 7}}});
+    state.commit_batch(b);
+    Statement shapes = state.database().prepare("SELECT attributes FROM attribute_shapes ORDER BY key");
+    std::vector<std::string> found;
+    while (shapes.step()) found.push_back(shapes.text(0));
+    CHECK(found == std::vector<std::string>{R"([["caller.site","string"]])",
+                                            R"([["caller.site","string"],["caller.vip","boolean"]])"});
+    Statement values = state.database().prepare("SELECT attribute_values FROM attribute_sets ORDER BY incident, plugin");
+    found.clear();
+    while (values.step()) found.push_back(values.text(0));
+    CHECK(found == std::vector<std::string>{R"(["Zurich"])", R"(["Basel"])", R"(["Bern",["true",0.5,"vip-list",7]])"});
+}
+
+TEST_CASE("shapes learnt in a batch that rolled back are not reused")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    const auto one_set = [](const std::string &incident, const AttributeValue &a) {
+        BatchCommit b = batch(incident, 100);
+        b.attribute_sets[0].attributes = {a};
+        return b;
+    };
+    state.commit_batch(batch("a", 100));
+    // The second set names an incident the batch does not carry: the whole
+    // batch rolls back, the shape of its first set with it.
+    BatchCommit broken = one_set("b", {"caller.vip", "boolean", "true", 1.0, "test", 0});
+    broken.attribute_sets.push_back({"elsewhere", "p", "1.0.0", {{"caller.site", "string", "Basel", 1.0, "test", 0}}});
+    CHECK_THROWS_AS(state.commit_batch(broken), SqliteError);
+    state.commit_batch(one_set("c", {"device.count", "integer", "2", 1.0, "test", 0}));   // takes the key it had
+    state.commit_batch(one_set("d", {"caller.vip", "boolean", "true", 1.0, "test", 0}));
+    std::map<std::string, std::string> keys;
+    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &) {
+        for (const AttributeRecord &a : attributes) keys[i.id] += a.key;
+    });
+    CHECK(keys == std::map<std::string, std::string>{{"a", "caller.site"}, {"c", "device.count"}, {"d", "caller.vip"}});
+}
+
+TEST_CASE("a set whose values do not fit its shape is reported, naming what to check")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    state.commit_batch(batch("a", 100));
+    state.database().execute(R"(UPDATE attribute_sets SET attribute_values = '["Zurich", "extra"]')");
+    CHECK_THROWS_WITH(state.for_each_incident([](const StoredIncident &, const std::vector<AttributeRecord> &,
+                                                 const std::vector<SentimentRecord> &) {}),
+                      Catch::Contains("2 values for a shape of 1") && Catch::Contains("edited by hand"));
+}
+
 TEST_CASE("a version 2 state store is migrated: one attribute row each becomes one set per incident and plugin")
 {
     TempStore temp;

@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace servicelens::store {
@@ -148,10 +149,18 @@ public:
 private:
     // The plugin's key in the plugins table, added when new.
     int64_t plugin_key(const std::string &plugin_id);
+    // The key of the attributes' shape in attribute_shapes, added when new.
+    int64_t shape_key(const std::vector<AttributeValue> &attributes);
+    // Stores a set, replacing the plugin's earlier set for the incident.
+    void insert_set(int64_t incident, int64_t plugin, const std::string &plugin_version,
+                    const std::vector<AttributeValue> &attributes);
 
     Database db_;
     std::map<std::string, int64_t> plugin_keys_;
+    std::unordered_map<std::string, int64_t> shape_keys_;   // by shape signature
+    std::string signature_scratch_;
     nlohmann::json packing_scratch_ = nlohmann::json::array();
+    std::optional<Statement> insert_set_;   // prepared once: a sync inserts a set per incident and plugin
 };
 
 } // namespace servicelens::store

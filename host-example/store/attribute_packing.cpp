@@ -1,0 +1,104 @@
+#include "attribute_packing.hpp"
+
+#include <servicelens/store/sqlite.hpp>
+
+namespace servicelens::store {
+
+namespace {
+
+// Attribute keys are lower-case words and dots, and types are fixed names.
+constexpr char after_key = '\x1f';
+constexpr char after_type = '\x1e';
+
+nlohmann::json observed_json(sl_timestamp_t t) { return t == SL_TIMESTAMP_NONE ? nlohmann::json() : nlohmann::json(t); }
+
+sl_timestamp_t observed_from(const nlohmann::json &j) { return j.is_null() ? SL_TIMESTAMP_NONE : j.get<sl_timestamp_t>(); }
+
+} // namespace
+
+void shape_signature(const std::vector<AttributeValue> &attributes, std::string &out)
+{
+    out.clear();
+    for (const AttributeValue &a : attributes) {
+        out += a.key;
+        out += after_key;
+        out += a.type;
+        out += after_type;
+    }
+}
+
+std::string shape_json(const std::vector<AttributeValue> &attributes)
+{
+    nlohmann::json shape = nlohmann::json::array();
+    for (const AttributeValue &a : attributes) shape.push_back({a.key, a.type});
+    return shape.dump();
+}
+
+AttributeShape parse_shape(std::string_view json)
+{
+    AttributeShape shape;
+    for (const nlohmann::json &entry : nlohmann::json::parse(json))
+        shape.emplace_back(entry.at(0).get<std::string>(), entry.at(1).get<std::string>());
+    return shape;
+}
+
+bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
+{
+    return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
+}
+
+std::string pack_values(const std::vector<AttributeValue> &attributes, nlohmann::json &scratch)
+{
+    if (!scratch.is_array()) scratch = nlohmann::json::array();
+    auto &values = scratch.get_ref<nlohmann::json::array_t &>();
+    values.resize(attributes.size(), "");
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+        const AttributeValue &a = attributes[i];
+        if (same_provenance(a, attributes.front())) {
+            if (!values[i].is_string()) values[i] = "";
+            values[i].get_ref<std::string &>() = a.value;
+        } else {
+            values[i] = nlohmann::json::array({a.value, a.confidence, a.source, observed_json(a.observed_at)});
+        }
+    }
+    return scratch.dump();
+}
+
+std::vector<AttributeValue> unpack_values(const AttributeShape &shape, std::string_view values,
+                                          const SetProvenance &provenance)
+{
+    const nlohmann::json parsed = nlohmann::json::parse(values);
+    if (!parsed.is_array() || parsed.size() != shape.size())
+        throw SqliteError("an attribute set holds " + std::to_string(parsed.size()) + " values for a shape of " +
+                          std::to_string(shape.size()) + " attributes; was the state store edited by hand?");
+    std::vector<AttributeValue> out;
+    out.reserve(shape.size());
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const nlohmann::json &v = parsed[i];
+        if (v.is_string()) {
+            out.push_back({shape[i].first, shape[i].second, v.get<std::string>(), provenance.confidence,
+                           provenance.source, provenance.observed_at});
+            continue;
+        }
+        out.push_back({shape[i].first, shape[i].second, v.at(0).get<std::string>(), v.at(1).get<double>(),
+                       v.at(2).get<std::string>(), observed_from(v.at(3))});
+    }
+    return out;
+}
+
+std::vector<AttributeValue> unpack_v3_attributes(std::string_view json, const SetProvenance &provenance)
+{
+    std::vector<AttributeValue> out;
+    for (const nlohmann::json &a : nlohmann::json::parse(json)) {
+        AttributeValue &v = out.emplace_back(AttributeValue{a.at(0).get<std::string>(), a.at(1).get<std::string>(),
+                                                            a.at(2).get<std::string>(), provenance.confidence,
+                                                            provenance.source, provenance.observed_at});
+        if (a.size() < 6) continue;
+        v.confidence = a.at(3).get<double>();
+        v.source = a.at(4).get<std::string>();
+        v.observed_at = observed_from(a.at(5));
+    }
+    return out;
+}
+
+} // namespace servicelens::store
