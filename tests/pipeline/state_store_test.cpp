@@ -196,6 +196,38 @@ TEST_CASE("sets with the same keys share one shape, and each set stores only its
     CHECK(found == std::vector<std::string>{R"(["Zurich"])", R"(["Basel"])", R"(["Bern",["true",0.5,"vip-list",7]])"});
 }
 
+TEST_CASE("a set of 200 attributes reads back exactly, and so do confidences of any digits")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    for (const std::size_t size : {std::size_t{3}, std::size_t{200}}) {
+        BatchCommit b = batch("a", 100);
+        std::vector<AttributeValue> &set = b.attribute_sets[0].attributes;
+        set.clear();
+        for (std::size_t k = 0; k < size; ++k)   // every third with its own provenance, 5/6 as a confidence
+            set.push_back({"caller.k" + std::to_string(k), "string", "v\"" + std::to_string(k),
+                           k % 3 == 1 ? 5.0 / 6.0 : 1.0, k % 3 == 1 ? "own" : "set", k % 3 == 1 ? 42 : SL_TIMESTAMP_NONE});
+        state.commit_batch(b);
+        std::vector<AttributeValue> found;
+        state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
+                                    const std::vector<SentimentRecord> &) {
+            for (const AttributeRecord &a : attributes)
+                found.push_back({a.key, a.type, a.value, a.confidence, a.source, a.observed_at});
+        });
+        REQUIRE(found.size() == size);
+        for (std::size_t k = 0; k < size; ++k) {
+            CHECK(found[k].key == set[k].key);
+            CHECK(found[k].value == set[k].value);
+            CHECK(found[k].confidence == set[k].confidence);
+            CHECK(found[k].source == set[k].source);
+            CHECK(found[k].observed_at == set[k].observed_at);
+        }
+        Statement view = state.database().prepare("SELECT count(*) FROM attributes");
+        view.step();
+        CHECK(view.integer(0) == static_cast<int64_t>(size));
+    }
+}
+
 TEST_CASE("shapes learnt in a batch that rolled back are not reused")
 {
     TempStore temp;

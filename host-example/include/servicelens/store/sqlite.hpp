@@ -67,6 +67,7 @@ public:
     Statement prepare(std::string_view sql) { return Statement(*this, sql); }
     int64_t last_insert_id() const;
     int changes() const;
+    int64_t page_size();
 
     const std::filesystem::path &file() const noexcept { return file_; }
     sqlite3 *handle() const noexcept { return db_; }
