@@ -71,22 +71,44 @@ config::HostConfig load(const SyncCommandOptions &o, const GlobalOptions &global
     }
 }
 
-// One pass over every configured connector; returns false when stopped.
-bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, host::PluginRegistry &registry)
-{
-    store::StateStore state(cfg.state_store);
-    const int workers = o.workers > 0 ? o.workers : cfg.workers;
-    host::HostEnvironment environment;
-    environment.http = http_connections(cfg);
-    host::SyncEngine engine(cfg, registry, state, environment, workers);
-    // Every selected connector is made before any is synced, so a connector
-    // this release cannot sync stops the command before it has done half.
+// What a sync needs, made once per command: `run` keeps its plugin
+// instances (their loaded files), its HTTP connections (kept alive between
+// passes) and its connectors from one interval to the next. Every selected
+// connector is made before any is synced, so a connector this release
+// cannot sync stops the command before it has done half.
+struct SyncSession {
+    SyncSession(const SyncCommandOptions &o, const config::HostConfig &cfg, host::PluginRegistry &registry)
+        : state(cfg.state_store), workers(o.workers > 0 ? o.workers : cfg.workers),
+          engine(cfg, registry, state, environment_of(cfg), workers)
+    {
+        for (const config::ConnectorConfig &c : cfg.connectors)
+            if (o.connector.empty() || c.name == o.connector) selected.emplace_back(&c, make_connector(c));
+        if (selected.empty())
+            throw CommandFailed(exit_bad_input, o.connector.empty()
+                                                    ? "the configuration has no connectors to sync"
+                                                    : fmt::format("no connector is named '{}'", o.connector));
+    }
+
+    static host::HostEnvironment environment_of(const config::HostConfig &cfg)
+    {
+        host::HostEnvironment environment;
+        environment.http = http_connections(cfg);
+        return environment;
+    }
+
+    store::StateStore state;
+    int workers;
+    host::SyncEngine engine;
     std::vector<std::pair<const config::ConnectorConfig *, std::unique_ptr<host::Connector>>> selected;
-    for (const config::ConnectorConfig &c : cfg.connectors)
-        if (o.connector.empty() || c.name == o.connector) selected.emplace_back(&c, make_connector(c));
-    if (selected.empty())
-        throw CommandFailed(exit_bad_input, o.connector.empty() ? "the configuration has no connectors to sync"
-                                                                : fmt::format("no connector is named '{}'", o.connector));
+};
+
+// One pass over every selected connector; returns false when stopped.
+bool sync_all(const SyncCommandOptions &o, const config::HostConfig &cfg, SyncSession &session)
+{
+    store::StateStore &state = session.state;
+    host::SyncEngine &engine = session.engine;
+    const int workers = session.workers;
+    auto &selected = session.selected;
     for (auto &[config_of, connector] : selected) {
         const config::ConnectorConfig &c = *config_of;
         const int64_t run = state.begin_run(c.name, o.once ? "sync --once" : "run");
@@ -133,8 +155,9 @@ void sync_command(const SyncCommandOptions &o, const GlobalOptions &global)
         throw CommandFailed(exit_bad_input, text + fmt::format("{} problem(s) in {}", problems.size(), o.config.string()));
     }
     const auto log = host::logger_for("servicelens");
+    SyncSession session(o, cfg, registry);
     for (;;) {
-        if (!sync_all(o, cfg, registry) || o.once) return;
+        if (!sync_all(o, cfg, session) || o.once) return;
         log->info("next sync in {} s (SIGTERM or Ctrl-C stops)", cfg.interval.count() / 1000);
         for (auto waited = std::chrono::milliseconds(0); waited < cfg.interval && !stop_requested;
              waited += std::chrono::milliseconds(200))

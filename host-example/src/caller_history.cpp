@@ -42,26 +42,31 @@ void CallerHistory::index(const std::string &key, std::size_t entry)
 
 void CallerHistory::add(const OwnedIncident &incident, bool replace)
 {
+    const auto known = entry_of_incident_.find(incident.id);
+    if (known != entry_of_incident_.end() && !replace) return;
+    const std::string email = caller_key(incident.caller_email), id = caller_key(incident.caller_id);
     const Entry entry{incident.opened_at,
                       incident.resolved_at,
                       incident.reopen_count,
                       incident.escalation_level,
                       incident.contact_type,
                       intern(incident.category),
-                      intern(incident.subcategory)};
-    if (const auto known = entry_of_incident_.find(incident.id); known != entry_of_incident_.end()) {
-        if (!replace) return;
-        // Times may have moved: take the entry out of its callers' order first.
-        for (auto &[key, list] : by_caller_) std::erase(list, known->second);
-        entries_[known->second] = entry;
-        index(caller_key(incident.caller_email), known->second);
-        index(caller_key(incident.caller_id), known->second);
-        return;
+                      intern(incident.subcategory),
+                      intern(email),
+                      intern(id)};
+    std::size_t at = entries_.size();
+    if (known != entry_of_incident_.end()) {
+        // Times, even the caller, may have moved: out of the old callers' order first.
+        at = known->second;
+        for (const uint32_t key : {entries_[at].email_key, entries_[at].id_key})
+            if (const auto list = by_caller_.find(strings_[key]); list != by_caller_.end()) std::erase(list->second, at);
+        entries_[at] = entry;
+    } else {
+        entries_.push_back(entry);
+        entry_of_incident_.emplace(incident.id, at);
     }
-    entries_.push_back(entry);
-    entry_of_incident_.emplace(incident.id, entries_.size() - 1);
-    index(caller_key(incident.caller_email), entries_.size() - 1);
-    index(caller_key(incident.caller_id), entries_.size() - 1);
+    index(email, at);
+    index(id, at);
 }
 
 void CallerHistory::load_stored_once() const

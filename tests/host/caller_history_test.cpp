@@ -73,6 +73,9 @@ TEST_CASE("an updated incident replaces its old record, and stored ones never ov
     CHECK(visit(h, "ada@example.com", 1000).opened == std::vector<sl_timestamp_t>{120, 50});
     CHECK(loads == 1);
     CHECK(h.size() == 2);
+    h.add(incident("1", "grace@example.com", 130, "moved"));   // reassigned to another caller
+    CHECK(visit(h, "ada@example.com", 1000).opened == std::vector<sl_timestamp_t>{50});
+    CHECK(visit(h, "grace@example.com", 1000).subcategories == std::vector<std::string>{"moved"});
 }
 
 TEST_CASE("a visitor stops the walk with its status, and bad arguments are refused")

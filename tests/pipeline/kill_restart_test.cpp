@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <fstream>
 #include <map>
 #include <random>
 #include <spawn.h>
@@ -25,12 +26,13 @@ using servicelens::test::run_cli;
 
 namespace {
 
-pid_t start_sync(const fs::path &config, const char *batch_size = "25")
+// `servicelens --log-level warn COMMAND... --no-progress --config CONFIG`, in the background.
+pid_t start_cli(const std::vector<std::string> &command, const fs::path &config)
 {
     const std::string cli = SL_TEST_CLI;
-    const std::string config_arg = config.string();
-    std::vector<std::string> args = {cli, "--log-level", "warn", "sync", "--once", "--no-progress",
-                                     "--config", config_arg, "--batch-size", batch_size};
+    std::vector<std::string> args = {cli, "--log-level", "warn"};
+    args.insert(args.end(), command.begin(), command.end());
+    args.insert(args.end(), {"--no-progress", "--config", config.string()});
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -43,6 +45,27 @@ pid_t start_sync(const fs::path &config, const char *batch_size = "25")
     posix_spawn_file_actions_destroy(&actions);
     REQUIRE(rc == 0);
     return pid;
+}
+
+pid_t start_sync(const fs::path &config, const char *batch_size = "25")
+{
+    return start_cli({"sync", "--once", "--batch-size", batch_size}, config);
+}
+
+int64_t written_back_count(servicelens::host::LocalTicketStore &desk)
+{
+    servicelens::store::Statement q = desk.database().prepare("SELECT count(*) FROM written_back");
+    q.step();
+    return q.integer(0);
+}
+
+// Waits up to `seconds` for the desk to have at least `count` write-backs.
+bool wait_for_written(servicelens::host::LocalTicketStore &desk, int64_t count, int seconds)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (written_back_count(desk) < count && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return written_back_count(desk) >= count;
 }
 
 std::map<std::string, int> writes_per_incident(const fs::path &desk)
@@ -124,11 +147,7 @@ TEST_CASE("SIGTERM finishes the batch in hand and stops, and the next sync resum
     REQUIRE(seeded.exit_code == 0);
     const fs::path config = dir / "servicelens.yaml";
     servicelens::host::LocalTicketStore watch("desk", dir / "desk.db");
-    const auto written = [&] {
-        servicelens::store::Statement q = watch.database().prepare("SELECT count(*) FROM written_back");
-        q.step();
-        return q.integer(0);
-    };
+    const auto written = [&] { return written_back_count(watch); };
     const pid_t pid = start_sync(config, "10");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (written() < 100 && std::chrono::steady_clock::now() < deadline)
@@ -167,5 +186,42 @@ TEST_CASE("batches larger than an outbox page are written back in full in the sa
     CHECK(run.exit_code == 0);
     CHECK_THAT(run.output, Catch::Matchers::Contains("3000 written back"));
     CHECK(writes_per_incident(dir / "desk.db").size() == 3000);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("`run` syncs again after its interval, picking up what changed, until SIGTERM")
+{
+    const fs::path dir = fs::temp_directory_path() / ("servicelens-run-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    REQUIRE(run_cli("seed --incidents 200 --out '" + dir.string() + "'", "SERVICELENS_PLUGIN_PATH='" SL_TEST_PLUGIN_DIR "'")
+                .exit_code == 0);
+    const fs::path config = dir / "servicelens.yaml";
+    {
+        std::ofstream yaml(config, std::ios::app);
+        yaml << "schedule:\n  interval: 1s\n";
+    }
+    servicelens::host::LocalTicketStore desk("desk", dir / "desk.db");
+    const pid_t pid = start_cli({"run"}, config);
+    CHECK(wait_for_written(desk, 200, 60));   // the first pass
+    servicelens::host::OwnedIncident late;
+    late.id = "late-1";
+    late.number = "INC9999999";
+    late.state = "new";
+    late.priority = 2;
+    late.caller_email = "late.caller@example.com";
+    late.opened_at = late.updated_at =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    desk.put({late});
+    CHECK(wait_for_written(desk, 201, 30));   // a later pass, in the same process
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(writes_per_incident(dir / "desk.db").at("late-1") == 1);
+    servicelens::store::StateStore state(dir / "state.db");
+    servicelens::store::Statement passes = state.database().prepare("SELECT count(*) FROM runs WHERE command = 'run'");
+    passes.step();
+    CHECK(passes.integer(0) >= 2);
     fs::remove_all(dir);
 }

@@ -46,6 +46,7 @@ private:
         int32_t reopen_count, escalation_level;
         sl_contact_type_t contact_type;
         uint32_t category, subcategory;   // into strings_
+        uint32_t email_key, id_key;        // into strings_: where by_caller_ lists it
     };
 
     uint32_t intern(const std::string &text);
