@@ -46,6 +46,11 @@ struct GlobalOptions {
 // line set: --log-level and --log-format outrank the file.
 void apply_logging_settings(const config::HostConfig &cfg, const GlobalOptions &global);
 
+// The configuration a command runs on, with its secrets kept out of the
+// logs and its logging settings applied; a bad file is bad input, with the
+// way to check a fix.
+config::HostConfig load_command_config(const std::filesystem::path &file, const GlobalOptions &global);
+
 void add_version_command(CLI::App &app);
 void add_plugins_command(CLI::App &app, const GlobalOptions &global);
 void add_demo_command(CLI::App &app, const GlobalOptions &global);
@@ -56,5 +61,6 @@ void add_report_command(CLI::App &app, const GlobalOptions &global);
 void add_import_command(CLI::App &app);
 void add_sentiment_command(CLI::App &app, const GlobalOptions &global);
 void add_new_command(CLI::App &app);
+void add_outbox_command(CLI::App &app, const GlobalOptions &global);
 
 } // namespace servicelens::cli

@@ -4,6 +4,7 @@
 #include <servicelens/host/logging.hpp>
 
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -37,6 +38,19 @@ void apply_logging_settings(const config::HostConfig &cfg, const GlobalOptions &
     const std::string &level = global.log_level_given ? global.log_level : cfg.log_level;
     const std::string &format = global.log_format_given ? global.log_format : cfg.log_format;
     host::configure_logging(level, format == "json" ? host::LogFormat::json : host::LogFormat::text);
+}
+
+config::HostConfig load_command_config(const std::filesystem::path &file, const GlobalOptions &global)
+{
+    try {
+        config::HostConfig cfg = config::load_host_config(file, {{}, default_plugin_dirs()});
+        host::redact_in_logs(cfg.secrets);
+        apply_logging_settings(cfg, global);
+        return cfg;
+    } catch (const config::ConfigError &e) {
+        throw CommandFailed(exit_bad_input, fmt::format("{}\n{} problem(s); `servicelens config validate {}` checks a fix",
+                                                        e.what(), e.problems().size(), file.string()));
+    }
 }
 
 } // namespace servicelens::cli
@@ -90,6 +104,7 @@ int main(int argc, char **argv)
     cli::add_import_command(app);
     cli::add_sentiment_command(app, global);
     cli::add_new_command(app);
+    cli::add_outbox_command(app, global);
 
     try {
         app.parse(argc, argv);

@@ -58,19 +58,6 @@ std::shared_ptr<host::HttpConnections> http_connections(const config::HostConfig
     }
 }
 
-config::HostConfig load(const SyncCommandOptions &o, const GlobalOptions &global)
-{
-    try {
-        config::HostConfig cfg = config::load_host_config(o.config, {{}, default_plugin_dirs()});
-        host::redact_in_logs(cfg.secrets);
-        apply_logging_settings(cfg, global);
-        return cfg;
-    } catch (const config::ConfigError &e) {
-        throw CommandFailed(exit_bad_input, fmt::format("{}\n{} problem(s); `servicelens config validate {}` checks a fix",
-                                                        e.what(), e.problems().size(), o.config.string()));
-    }
-}
-
 // What a sync needs, made once per command: `run` keeps its plugin
 // instances (their loaded files), its HTTP connections (kept alive between
 // passes) and its connectors from one interval to the next. Every selected
@@ -147,7 +134,7 @@ void sync_command(const SyncCommandOptions &o, const GlobalOptions &global)
 {
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
-    const config::HostConfig cfg = load(o, global);
+    const config::HostConfig cfg = load_command_config(o.config, global);
     host::PluginRegistry registry(global.load);
     if (const auto problems = host::check_plugin_instances(cfg, registry); !problems.empty()) {
         std::string text;

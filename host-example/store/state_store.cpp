@@ -419,12 +419,35 @@ void StateStore::park(int64_t outbox_id, const std::string &error)
 
 std::vector<ParkedEntry> StateStore::parked_outbox(const std::string &connector)
 {
-    Statement q = db_.prepare("SELECT id, incident_id, kind, field, last_error FROM outbox "
+    Statement q = db_.prepare("SELECT id, incident_id, kind, field, last_error, rejected_at, attempts FROM outbox "
                               "WHERE connector = ?1 AND rejected_at IS NOT NULL ORDER BY id");
     q.bind(1, connector);
     std::vector<ParkedEntry> parked;
-    while (q.step()) parked.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)});
+    while (q.step())
+        parked.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5), static_cast<int>(q.integer(6))});
     return parked;
+}
+
+std::vector<int64_t> StateStore::requeue_parked(const std::string &connector, std::span<const int64_t> outbox_ids)
+{
+    Transaction tx(db_);
+    Statement q = db_.prepare("UPDATE outbox SET rejected_at = NULL WHERE id = ?1 AND connector = ?2 "
+                              "AND rejected_at IS NOT NULL RETURNING id");
+    std::vector<int64_t> requeued;
+    for (const int64_t id : outbox_ids) {
+        q.bind(1, id).bind(2, connector);
+        if (q.step()) requeued.push_back(q.integer(0));
+        q.reset();
+    }
+    tx.commit();
+    return requeued;
+}
+
+std::vector<int64_t> StateStore::requeue_all_parked(const std::string &connector)
+{
+    std::vector<int64_t> ids;
+    for (const ParkedEntry &e : parked_outbox(connector)) ids.push_back(e.id);
+    return requeue_parked(connector, ids);
 }
 
 int64_t StateStore::begin_run(const std::string &connector, const std::string &command)

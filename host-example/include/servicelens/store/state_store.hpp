@@ -88,6 +88,8 @@ struct OutboxEntry {
 struct ParkedEntry {
     int64_t id = 0;
     std::string incident_id, kind, field, error;
+    int64_t rejected_at = 0;   // ms since the epoch
+    int attempts = 0;
 };
 
 struct StoredIncident {
@@ -133,6 +135,11 @@ public:
     // error, for the admin, and no longer pending.
     void park(int64_t outbox_id, const std::string &error);
     std::vector<ParkedEntry> parked_outbox(const std::string &connector);
+    // Parked entries pending again, for the next sync to send (the admin
+    // fixed what the platform refused). Returns the ids that were parked;
+    // the others are left alone.
+    std::vector<int64_t> requeue_parked(const std::string &connector, std::span<const int64_t> outbox_ids);
+    std::vector<int64_t> requeue_all_parked(const std::string &connector);
 
     int64_t begin_run(const std::string &connector, const std::string &command);
     void finish_run(int64_t run_id, const std::string &status, const std::string &stats_json);
