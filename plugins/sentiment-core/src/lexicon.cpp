@@ -1,4 +1,5 @@
 #include <servicelens/sentiment_core/lexicon.hpp>
+#include <servicelens/sentiment_core/term_hash.hpp>
 
 #include "embedded_lexicon.hpp"
 
@@ -76,6 +77,7 @@ void Lexicon::set(std::string term, double valence)
     if (is_ascii_emoticon(term)) {
         longest_emoticon_ = std::max(longest_emoticon_, term.size());
         emoticon_starts_.set(static_cast<unsigned char>(term.front()));
+        emoticon_ends_.set(static_cast<unsigned char>(term.back()));
         emoticons_.insert(term);
     } else {
         std::transform(term.begin(), term.end(), term.begin(),
@@ -87,11 +89,16 @@ void Lexicon::set(std::string term, double valence)
         const std::size_t first_space = term.find(' ');
         const std::size_t second_end = term.find(' ', first_space + 1);
         Entry &first = entries_[term.substr(0, first_space)];
-        first.second_words |= second_word_bit(std::string_view(term).substr(first_space + 1, second_end - first_space - 1));
+        first.second_words |=
+            second_word_bit(term_hash(std::string_view(term).substr(first_space + 1, second_end - first_space - 1)));
         first.longest_phrase = static_cast<std::uint8_t>(std::min<std::size_t>(std::max<std::size_t>(first.longest_phrase, words), 8));
-        const std::size_t before = phrases_.size();
-        phrases_[term] = valence;
-        if (phrases_.size() > before) ++terms_;
+        PhraseNode &phrase = phrases_[term];
+        if (!phrase.is_phrase) ++terms_;
+        phrase.is_phrase = true;
+        phrase.valence = valence;
+        // Its first words, two and more, so that match() knows to read on.
+        for (std::size_t space = term.find(' ', second_end); space != std::string::npos; space = term.find(' ', space + 1))
+            phrases_[std::string_view(term).substr(0, space)].longer = true;
         return;
     }
     Entry &entry = entries_[term];
@@ -153,46 +160,30 @@ void Lexicon::load_modifiers(std::string_view tsv, std::string_view name)
     }
 }
 
-PhraseMatch Lexicon::match(std::span<const Token> tokens, std::size_t at, const Entry *first, std::string &scratch) const
+PhraseMatch Lexicon::longest_phrase(std::span<const TokenRef> tokens, std::size_t at, std::size_t most,
+                                    std::string &scratch) const
 {
-    const Token &t = tokens[at];
-    if (t.kind != TokenKind::word) {
-        if (first && first->has_valence) return {1, first->valence, t.text};
-        return {};
+    // The longest phrase wins: "waste of money" over "waste". Words are added
+    // while what has been read is the start of some phrase.
+    PhraseMatch longest;
+    scratch = tokens[at].text;
+    for (std::size_t n = 1; at + n < tokens.size() && n < most && tokens[at + n].kind == TokenKind::word;) {
+        scratch += ' ';
+        scratch += tokens[at + n].text;
+        ++n;
+        std::string_view stored;
+        const PhraseNode *node = phrases_.find(scratch, &stored);
+        if (!node) break;
+        if (node->is_phrase) longest = {n, node->valence, stored};
+        if (!node->longer) break;
     }
-    if (first && first->longest_phrase > 1 && at + 1 < tokens.size() &&
-        (first->second_words & second_word_bit(tokens[at + 1].text)) != 0) {
-        // Longest phrase first: "waste of money" before "waste".
-        std::size_t lengths[8];
-        scratch = t.text;
-        lengths[0] = scratch.size();
-        std::size_t n = 1;
-        while (at + n < tokens.size() && n < first->longest_phrase && tokens[at + n].kind == TokenKind::word) {
-            scratch += ' ';
-            scratch += tokens[at + n].text;
-            lengths[n++] = scratch.size();
-        }
-        for (; n >= 2; --n) {
-            std::string_view stored;
-            if (const double *valence = phrases_.find(std::string_view(scratch).substr(0, lengths[n - 1]), &stored))
-                return {n, *valence, stored};
-        }
-    }
-    if (first && first->has_valence) return {1, first->valence, t.text};
-    return {};
-}
-
-std::uint64_t Lexicon::second_word_bit(std::string_view word) noexcept
-{
-    std::uint32_t h = 2166136261u;
-    for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return std::uint64_t{1} << (h & 63);
+    return longest;
 }
 
 EmoticonTable Lexicon::emoticons() const
 {
     return {[this](std::string_view candidate) { return emoticons_.find(candidate) != emoticons_.end(); },
-            emoticon_starts_, longest_emoticon_};
+            emoticon_starts_, emoticon_ends_, longest_emoticon_};
 }
 
 } // namespace servicelens::sentiment

@@ -1,4 +1,5 @@
 #include <servicelens/sentiment_core/lexicon_scorer.hpp>
+#include <servicelens/sentiment_core/term_hash.hpp>
 #include <servicelens/sentiment_core/text_policy.hpp>
 
 #include <algorithm>
@@ -21,13 +22,13 @@ constexpr double exclamation_weight = 0.3;
 // gives 0.72, and the scale keeps growing slowly beyond.
 constexpr double squash = 15.0;
 
-bool is_clause_boundary(const Token &t)
+bool is_clause_boundary(const TokenRef &t)
 {
     return t.kind == TokenKind::clause_end || t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation;
 }
 
 // The first clause boundary after token i, or the end.
-std::size_t clause_end_after(const std::vector<Token> &tokens, std::size_t i)
+std::size_t clause_end_after(std::span<const TokenRef> tokens, std::size_t i)
 {
     while (i < tokens.size() && !is_clause_boundary(tokens[i])) ++i;
     return i;
@@ -42,11 +43,19 @@ std::vector<Token> LexiconScorer::tokenize(std::string_view text) const
 
 const LexiconScore &LexiconScorer::score(std::string_view text) const
 {
-    servicelens::sentiment::tokenize(text, emoticons_, tokens_);
-    return score(tokens_);
+    servicelens::sentiment::tokenize(text, emoticons_, text_);
+    return score(text_.tokens());
 }
 
 const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
+{
+    refs_.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        refs_[i] = {tokens[i].kind, tokens[i].all_caps, tokens[i].latin, term_hash(tokens[i].text), tokens[i].text};
+    return score(refs_);
+}
+
+const LexiconScore &LexiconScorer::score(std::span<const TokenRef> tokens) const
 {
     LexiconScore &result = result_;
     // Reset, keeping the storage of the term list and its strings.
@@ -56,22 +65,11 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
     result.compound = result.positive = result.negative = result.confidence = 0;
     result.neutral = 1;
     std::size_t terms_kept = 0;
-    // One lookup per token; the rules below read the entries.
-    entries_.resize(tokens.size());
-    std::size_t words = 0, english = 0, foreign = 0, capitals = 0, exclamations = 0;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const Token &t = tokens[i];
-        entries_[i] = t.kind == TokenKind::word || t.kind == TokenKind::emoji || t.kind == TokenKind::emoticon
-                          ? lexicon_.lookup(t.text)
-                          : nullptr;
-        if (t.kind == TokenKind::exclamation) ++exclamations;
-        if (t.kind != TokenKind::word) continue;
-        ++words;
-        if (!t.latin) ++foreign;
-        if (t.all_caps) ++capitals;
-        if (entries_[i] && (entries_[i]->english || entries_[i]->has_valence)) ++english;
-    }
-    const bool shouting_text = capitals == words;   // all capitals: nothing stands out
+    // One lookup per token (its hash computed by the tokenizer); the rules
+    // below read the entries.
+    const auto looked_up = [](const TokenRef &t) {
+        return t.kind == TokenKind::word || t.kind == TokenKind::emoji || t.kind == TokenKind::emoticon;
+    };
     // The modifier ending at token i: a word alone, or the last word of a
     // phrase whose other words come just before it.
     const auto modifier_at = [&](std::size_t i) -> const Modifier * {
@@ -86,10 +84,24 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         }
         return e->modifier.kind == Modifier::Kind::none ? nullptr : &e->modifier;
     };
-    // Each token's modifier, worked out once: the rules ask about a token
-    // for every term after it.
+    // Each token's entry and modifier, worked out once (the rules ask about
+    // a token for every term after it), in one pass while the entry is in
+    // the cache.
+    entries_.resize(tokens.size());
     modifiers_.resize(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) modifiers_[i] = modifier_at(i);
+    std::size_t words = 0, english = 0, foreign = 0, capitals = 0, exclamations = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const TokenRef &t = tokens[i];
+        entries_[i] = looked_up(t) ? lexicon_.lookup(t) : nullptr;
+        modifiers_[i] = modifier_at(i);
+        if (t.kind == TokenKind::exclamation) ++exclamations;
+        if (t.kind != TokenKind::word) continue;
+        ++words;
+        if (!t.latin) ++foreign;
+        if (t.all_caps) ++capitals;
+        if (entries_[i] && (entries_[i]->english || entries_[i]->has_valence)) ++english;
+    }
+    const bool shouting_text = capitals == words;   // all capitals: nothing stands out
     const auto modifier_of = [&](std::size_t i) -> Modifier::Kind {
         return modifiers_[i] ? modifiers_[i]->kind : Modifier::Kind::none;
     };
@@ -98,7 +110,7 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
     contrasts_.clear();
     std::size_t sentence = 0, neutral_words = 0;
     for (std::size_t i = 0; i < tokens.size();) {
-        const Token &t = tokens[i];
+        const TokenRef &t = tokens[i];
         if (t.kind == TokenKind::sentence_end || t.kind == TokenKind::exclamation) ++sentence;
         if (const Modifier *m = modifiers_[i]; m && m->kind == Modifier::Kind::contrast)
             contrasts_.push_back({sentence, i, m->value, clause_end_after(tokens, i)});
@@ -112,7 +124,7 @@ const LexiconScore &LexiconScorer::score(const std::vector<Token> &tokens) const
         double weight = match.valence;
         // Modifiers before the term, back to the clause's start.
         for (std::size_t back = 1; back <= modifier_reach && back <= i; ++back) {
-            const Token &before = tokens[i - back];
+            const TokenRef &before = tokens[i - back];
             if (is_clause_boundary(before)) break;
             const Modifier *m = modifiers_[i - back];
             if (!m) continue;

@@ -3,8 +3,11 @@
 // std::unordered_map's node chasing and modulo were a third of its time.
 // Slots are 8 bytes (half the hash, the value's index), so the table of a
 // ten-thousand-term lexicon stays in the L2 cache, and most misses end
-// there; keys live in one buffer and values in one array.
+// there. A hit reads the slot, then one record holding the key's place and
+// the value side by side (not three arrays), then the key's bytes.
 #pragma once
+
+#include "term_hash.hpp"
 
 #include <cstdint>
 #include <string>
@@ -20,15 +23,19 @@ public:
     // map's own copy of the key, valid until the next insertion.
     const Value *find(std::string_view key, std::string_view *stored_key = nullptr) const noexcept
     {
+        return find(key, term_hash(key), stored_key);
+    }
+    // The same, with `h` = term_hash(key) already computed.
+    const Value *find(std::string_view key, std::uint64_t h, std::string_view *stored_key = nullptr) const noexcept
+    {
         if (slots_.empty()) return nullptr;
-        const std::uint64_t h = hash(key);
         const auto tag = static_cast<std::uint32_t>(h >> 32);
         for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
             const Slot &s = slots_[i];
             if (s.value == empty) return nullptr;
-            if (s.tag == tag && key_of(s) == key) {
-                if (stored_key) *stored_key = key_of(s);
-                return &values_[s.value];
+            if (s.tag == tag && key_of(records_[s.value]) == key) {
+                if (stored_key) *stored_key = key_of(records_[s.value]);
+                return &records_[s.value].value;
             }
         }
     }
@@ -36,24 +43,22 @@ public:
     // The value of `key`, default-constructed when new.
     Value &operator[](std::string_view key)
     {
-        if ((values_.size() + 1) * 2 > slots_.size()) grow();
-        const std::uint64_t h = hash(key);
+        if ((records_.size() + 1) * 2 > slots_.size()) grow();
+        const std::uint64_t h = term_hash(key);
         const auto tag = static_cast<std::uint32_t>(h >> 32);
         for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
             Slot &s = slots_[i];
             if (s.value == empty) {
-                s = {tag, static_cast<std::uint32_t>(values_.size())};
-                key_offsets_.push_back(static_cast<std::uint32_t>(keys_.size()));
-                key_lengths_.push_back(static_cast<std::uint32_t>(key.size()));
+                s = {tag, static_cast<std::uint32_t>(records_.size())};
+                records_.push_back({static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(key.size()), Value{}});
                 keys_.append(key);
-                values_.emplace_back();
-                return values_.back();
+                return records_.back().value;
             }
-            if (s.tag == tag && key_of(s) == key) return values_[s.value];
+            if (s.tag == tag && key_of(records_[s.value]) == key) return records_[s.value].value;
         }
     }
 
-    std::size_t size() const noexcept { return values_.size(); }
+    std::size_t size() const noexcept { return records_.size(); }
 
 private:
     static constexpr std::uint32_t empty = 0xFFFFFFFF;
@@ -63,20 +68,15 @@ private:
         std::uint32_t value = empty;
     };
 
-    // FNV-1a: a word is a handful of bytes, where it beats longer hashes.
-    static std::uint64_t hash(std::string_view key) noexcept
-    {
-        std::uint64_t h = 0xcbf29ce484222325ULL;
-        for (const char c : key) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 0x100000001b3ULL;
-        }
-        return h ^ (h >> 29);
-    }
+    // A value with where its key lies in keys_, in insertion order.
+    struct Record {
+        std::uint32_t key_offset, key_length;
+        Value value;
+    };
 
-    std::string_view key_of(const Slot &s) const noexcept
+    std::string_view key_of(const Record &r) const noexcept
     {
-        return std::string_view(keys_).substr(key_offsets_[s.value], key_lengths_[s.value]);
+        return std::string_view(keys_.data() + r.key_offset, r.key_length);
     }
 
     void grow()
@@ -84,8 +84,8 @@ private:
         slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, Slot{});
         mask_ = slots_.size() - 1;
         // Re-insert every key: positions depend on the table size.
-        for (std::uint32_t v = 0; v < key_lengths_.size(); ++v) {
-            const std::uint64_t h = hash(std::string_view(keys_).substr(key_offsets_[v], key_lengths_[v]));
+        for (std::uint32_t v = 0; v < records_.size(); ++v) {
+            const std::uint64_t h = term_hash(key_of(records_[v]));
             std::size_t i = h & mask_;
             while (slots_[i].value != empty) i = (i + 1) & mask_;
             slots_[i] = {static_cast<std::uint32_t>(h >> 32), v};
@@ -94,8 +94,7 @@ private:
 
     std::vector<Slot> slots_;
     std::string keys_;
-    std::vector<std::uint32_t> key_offsets_, key_lengths_;   // per value, in insertion order
-    std::vector<Value> values_;
+    std::vector<Record> records_;
     std::size_t mask_ = 0;
 };
 

@@ -42,11 +42,19 @@ struct Entry {
     bool has_valence = false;
     bool english = false;              // a common English function word
     std::uint8_t longest_phrase = 1;   // words in the longest phrase that starts here
-    // A bit per (hash of the second word % 64) of the phrases that start
-    // here: when the next word's bit is clear, no phrase is looked up.
+    // A bit per second word of the phrases that start here (second_word_bit):
+    // when the next word's bit is clear, no phrase is looked up.
     std::uint64_t second_words = 0;
     Modifier modifier;                              // as a word alone
     std::vector<PhraseModifier> phrase_modifiers;   // as the last word of these
+};
+
+// A phrase, or the first words of one: match() reads a text's words one at
+// a time and stops at the first run of words that no phrase starts with.
+struct PhraseNode {
+    double valence = 0;
+    bool is_phrase = false;   // these words are a term themselves
+    bool longer = false;      // and some phrase goes on after them
 };
 
 struct PhraseMatch {
@@ -73,10 +81,22 @@ public:
 
     // The entry of one token, or nullptr when it is not in the lexicon.
     const Entry *lookup(std::string_view token) const { return entries_.find(token); }
+    const Entry *lookup(const TokenRef &token) const { return entries_.find(token.text, token.hash); }
     // The longest known term starting at tokens[at], whose entry is `first`.
-    PhraseMatch match(std::span<const Token> tokens, std::size_t at, const Entry *first, std::string &scratch) const;
-    // The bit of `word` in Entry::second_words.
-    static std::uint64_t second_word_bit(std::string_view word) noexcept;
+    // Inline: it is asked about every token, and most are not a phrase's start.
+    PhraseMatch match(std::span<const TokenRef> tokens, std::size_t at, const Entry *first, std::string &scratch) const
+    {
+        const TokenRef &t = tokens[at];
+        if (t.kind == TokenKind::word && first && first->longest_phrase > 1 && at + 1 < tokens.size() &&
+            (first->second_words & second_word_bit(tokens[at + 1].hash)) != 0)
+            if (const PhraseMatch phrase = longest_phrase(tokens, at, first->longest_phrase, scratch); phrase.tokens > 0)
+                return phrase;
+        if (first && first->has_valence) return {1, first->valence, t.text};
+        return {};
+    }
+    // The bit in Entry::second_words of a word whose term_hash is `word_hash`:
+    // the hash's top six bits, which the table's slot index does not use.
+    static std::uint64_t second_word_bit(std::uint64_t word_hash) noexcept { return std::uint64_t{1} << (word_hash >> 58); }
     EmoticonTable emoticons() const;
     std::size_t size() const noexcept { return terms_; }
 
@@ -85,10 +105,15 @@ public:
     void load_modifiers(std::string_view tsv, std::string_view name);
 
 private:
+    // The longest phrase of at most `most` words starting at tokens[at], or
+    // tokens = 0.
+    PhraseMatch longest_phrase(std::span<const TokenRef> tokens, std::size_t at, std::size_t most, std::string &scratch) const;
+
     FlatStringMap<Entry> entries_;
-    FlatStringMap<double> phrases_;   // words joined by one space
+    // Phrases and their first two or more words, joined by one space.
+    FlatStringMap<PhraseNode> phrases_;
     std::unordered_set<std::string, StringHash, std::equal_to<>> emoticons_;
-    std::bitset<256> emoticon_starts_;
+    std::bitset<256> emoticon_starts_, emoticon_ends_;   // their first and last bytes
     std::size_t longest_emoticon_ = 0;   // in bytes
     std::size_t terms_ = 0;
 };

@@ -8,6 +8,7 @@
 
 #include "lexicon.hpp"
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ public:
     const LexiconScore &score(std::string_view text) const;
     // The same for a text already tokenized (the learned model shares it).
     const LexiconScore &score(const std::vector<Token> &tokens) const;
+    // The same for tokens from tokenize(text, emoticons, TokenizedText&):
+    // the other two come here.
+    const LexiconScore &score(std::span<const TokenRef> tokens) const;
     std::vector<Token> tokenize(std::string_view text) const;
 
 private:
@@ -65,7 +69,8 @@ private:
     const Lexicon &lexicon_;
     Thresholds thresholds_;
     EmoticonTable emoticons_;
-    mutable std::vector<Token> tokens_;
+    mutable TokenizedText text_;
+    mutable std::vector<TokenRef> refs_;   // views of the Tokens score(const std::vector<Token> &) is given
     mutable std::vector<const Entry *> entries_;
     mutable std::vector<const Modifier *> modifiers_;
     mutable std::vector<Found> found_;
