@@ -197,9 +197,10 @@ sl_status_t SentimentCollector::emit(void *context, std::size_t index, const sl_
             self.violations.push_back(fmt::format("emit for text {}: {}", index, problem));
             return SL_STATUS_INVALID_ARGUMENT;
         }
-        SentimentScore score{r->label, r->compound, r->positive, r->neutral, r->negative, r->confidence, {}};
+        SentimentScore &score =
+            self.scores[index].emplace(SentimentScore{r->label, r->compound, r->positive, r->neutral, r->negative, r->confidence, {}});
+        score.terms.reserve(r->term_count);
         for (std::size_t i = 0; i < r->term_count; ++i) score.terms.emplace_back(copy(r->terms[i].term), r->terms[i].weight);
-        self.scores[index] = std::move(score);
         self.answered_[index] = true;
         return SL_STATUS_OK;
     } catch (...) {
