@@ -127,6 +127,7 @@ void predict(host::SentimentAnalyzerInstance &analyzer, const LabelledTexts &dat
         const std::size_t end = std::min(rows.size(), start + batch);
         std::vector<sl_text_t> texts(end - start);
         std::vector<const sl_text_t *> pointers;
+        pointers.reserve(end - start);
         for (std::size_t k = start; k < end; ++k) {
             sl_text_t &t = texts[k - start];
             t.struct_size = sizeof t;
@@ -134,7 +135,7 @@ void predict(host::SentimentAnalyzerInstance &analyzer, const LabelledTexts &dat
             t.text = {data.texts[rows[k]].data(), data.texts[rows[k]].size()};
             pointers.push_back(&t);
         }
-        const host::SentimentCollector found = analyzer.score(pointers);
+        const host::SentimentCollector found = analyzer.score(pointers, host::TermsKept::no);
         for (std::size_t k = start; k < end; ++k) {
             const auto &score = found.scores[k - start];
             int predicted = data.classes == 2 ? 0 : 1;

@@ -111,9 +111,9 @@ SentimentAnalyzerInstance::SentimentAnalyzerInstance(const PluginLibrary &librar
 
 SentimentAnalyzerInstance::~SentimentAnalyzerInstance() { self_->api->destroy(self_); }
 
-SentimentCollector SentimentAnalyzerInstance::score(std::span<const sl_text_t *const> texts)
+SentimentCollector SentimentAnalyzerInstance::score(std::span<const sl_text_t *const> texts, TermsKept terms)
 {
-    SentimentCollector scored(texts.size());
+    SentimentCollector scored(texts.size(), terms);
     const sl_status_t status = self_->api->score(self_, texts.data(), texts.size(), scored.sink());
     if (status != SL_STATUS_OK) fail("score", status, self_->api->get_last_error(self_));
     scored.check_complete();

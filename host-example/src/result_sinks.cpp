@@ -164,7 +164,8 @@ void AttributeCollector::fail(void *context, std::size_t index, sl_status_t stat
     }
 }
 
-SentimentCollector::SentimentCollector(std::size_t batch_size) : scores(batch_size), answered_(batch_size, false)
+SentimentCollector::SentimentCollector(std::size_t batch_size, TermsKept terms)
+    : scores(batch_size), answered_(batch_size, false), terms_(terms)
 {
     sink_.struct_size = sizeof sink_;
     sink_.context = this;
@@ -199,8 +200,10 @@ sl_status_t SentimentCollector::emit(void *context, std::size_t index, const sl_
         }
         SentimentScore &score =
             self.scores[index].emplace(SentimentScore{r->label, r->compound, r->positive, r->neutral, r->negative, r->confidence, {}});
-        score.terms.reserve(r->term_count);
-        for (std::size_t i = 0; i < r->term_count; ++i) score.terms.emplace_back(copy(r->terms[i].term), r->terms[i].weight);
+        if (self.terms_ == TermsKept::yes) {
+            score.terms.reserve(r->term_count);
+            for (std::size_t i = 0; i < r->term_count; ++i) score.terms.emplace_back(copy(r->terms[i].term), r->terms[i].weight);
+        }
         self.answered_[index] = true;
         return SL_STATUS_OK;
     } catch (...) {

@@ -351,7 +351,8 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                 threads.emplace_back([&, w] {
                     try {
                         const auto [begin, end] = parts[w];
-                        results[w] = stage.for_worker(w).score(std::span(text_pointers).subspan(begin, end - begin));
+                        results[w] = stage.for_worker(w).score(std::span(text_pointers).subspan(begin, end - begin),
+                                                               TermsKept::no);
                     } catch (const std::exception &e) {
                         errors[w] = e.what();
                     }

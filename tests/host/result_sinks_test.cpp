@@ -117,6 +117,29 @@ TEST_CASE("sentiment results must be in range and answer each text once")
     CHECK_THAT(c.violations[3], Contains("2 of 3 texts got neither"));
 }
 
+TEST_CASE("a collector that keeps no terms still checks them")
+{
+    for (const TermsKept kept : {TermsKept::yes, TermsKept::no}) {
+        SentimentCollector c(2, kept);
+        const sl_term_weight_t terms[] = {{SL_STR("thanks"), 1.5}, {SL_STR("slow"), -0.5}};
+        const sl_term_weight_t broken[] = {{{"\xff", 1}, 1.0}};
+        auto good = result(0.5, 0.5, 0.5, 0.0);
+        good.terms = terms;
+        good.term_count = 2;
+        auto bad_term = result(0.5, 0.5, 0.5, 0.0);
+        bad_term.terms = broken;
+        bad_term.term_count = 1;
+        CHECK(c.sink()->emit(c.sink()->context, 0, &good) == SL_STATUS_OK);
+        CHECK(c.sink()->emit(c.sink()->context, 1, &bad_term) == SL_STATUS_INVALID_ARGUMENT);
+        REQUIRE(c.scores[0].has_value());
+        CHECK(c.scores[0]->terms.size() == (kept == TermsKept::yes ? 2u : 0u));
+        CHECK(c.scores[0]->compound == 0.5);
+        CHECK_FALSE(c.scores[1].has_value());
+        REQUIRE(c.violations.size() == 1);
+        CHECK_THAT(c.violations[0], Contains("term 0 is malformed"));
+    }
+}
+
 TEST_CASE("per-text failures count as answers")
 {
     SentimentCollector c(1);

@@ -86,7 +86,7 @@ public:
     SentimentAnalyzerInstance(const SentimentAnalyzerInstance &) = delete;
     SentimentAnalyzerInstance &operator=(const SentimentAnalyzerInstance &) = delete;
 
-    SentimentCollector score(std::span<const sl_text_t *const> texts);
+    SentimentCollector score(std::span<const sl_text_t *const> texts, TermsKept terms = TermsKept::yes);
     sl_sentiment_analyzer_t *raw() const noexcept { return self_; }
 
 private:

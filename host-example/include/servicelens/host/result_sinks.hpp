@@ -61,9 +61,13 @@ private:
     sl_attribute_sink_t sink_{};
 };
 
+// Whether a collector keeps each score's top terms (for people: the demo,
+// the tests) or only checks them (a sync and an evaluation read none).
+enum class TermsKept { yes, no };
+
 class SentimentCollector {
 public:
-    explicit SentimentCollector(std::size_t batch_size);
+    explicit SentimentCollector(std::size_t batch_size, TermsKept terms = TermsKept::yes);
 
     const sl_sentiment_sink_t *sink() const noexcept { return &sink_; }
 
@@ -80,6 +84,7 @@ private:
     static void fail(void *context, std::size_t index, sl_status_t status, sl_str_t message) noexcept;
 
     std::vector<bool> answered_;
+    TermsKept terms_;
     sl_sentiment_sink_t sink_{};
 };
 
