@@ -16,7 +16,6 @@
 #include <optional>
 #include <thread>
 
-
 namespace servicelens::host {
 
 namespace {
