@@ -93,3 +93,30 @@ TEST_CASE("the longest phrase wins, found through its first words")
     CHECK(strongest("zorp quib, vell moff") == "zorp quib");
     CHECK(strongest("zorp vell quib moff").empty());
 }
+
+TEST_CASE("the term table finds every key, kept in its record or apart, and no other")
+{
+    // Keys of every length around the 16 bytes a record holds itself, that
+    // share their first bytes and differ only in the last, each looked up
+    // from a buffer that goes on after it: a compare that reads past the
+    // key, or mixes up where a long key is kept, misses it.
+    FlatStringMap<int> map;
+    std::vector<std::string> keys;
+    for (std::size_t length = 0; length <= 40; ++length)
+        for (const char last : {'a', 'b'}) keys.push_back(std::string(length, 'x') + last);
+    for (std::size_t k = 0; k < keys.size(); ++k) map[keys[k]] = static_cast<int>(k);
+    REQUIRE(map.size() == keys.size());
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        // Looked up from a longer buffer: bytes past the key must not count.
+        const std::string padded = keys[k] + "zzzzzzzzzzzzzzzz";
+        const std::string_view key(padded.data(), keys[k].size());
+        std::string_view stored;
+        const int *found = map.find(key, term_hash(key), &stored);
+        REQUIRE(found);
+        CHECK(*found == static_cast<int>(k));
+        CHECK(stored == keys[k]);
+        CHECK(term_hash(key) == term_hash(keys[k]));
+    }
+    for (const std::string &absent : std::vector<std::string>{"", "x", "xc", "xxxxxxxxxxxxxxxc", "xxxxxxxxxxxxxxxxc", std::string(41, 'x') + 'a'})
+        CHECK(map.find(absent) == nullptr);
+}

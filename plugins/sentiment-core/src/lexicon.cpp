@@ -10,6 +10,9 @@
 
 namespace servicelens::sentiment {
 
+// With its 16-byte key and place, an entry fills one 64-byte table record.
+static_assert(sizeof(Entry) <= 40, "Entry outgrew one cache line with its key");
+
 namespace {
 
 // Words so common in English that text without any of them, and without a
@@ -156,7 +159,12 @@ void Lexicon::load_modifiers(std::string_view tsv, std::string_view name)
             phrase.before.push_back(term.substr(from, space - from));
             from = space + 1;
         }
-        entries_[term.substr(last_space + 1)].phrase_modifiers.push_back(std::move(phrase));
+        Entry &last = entries_[term.substr(last_space + 1)];
+        if (last.phrase_modifiers == 0) {
+            phrase_modifiers_.emplace_back();
+            last.phrase_modifiers = static_cast<std::uint32_t>(phrase_modifiers_.size());
+        }
+        phrase_modifiers_[last.phrase_modifiers - 1].push_back(std::move(phrase));
     }
 }
 

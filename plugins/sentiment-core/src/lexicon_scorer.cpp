@@ -75,7 +75,7 @@ const LexiconScore &LexiconScorer::score(std::span<const TokenRef> tokens) const
     const auto modifier_at = [&](std::size_t i) -> const Modifier * {
         const Entry *e = entries_[i];
         if (!e || tokens[i].kind != TokenKind::word) return nullptr;
-        for (const PhraseModifier &p : e->phrase_modifiers) {
+        for (const PhraseModifier &p : lexicon_.phrase_modifiers(*e)) {
             if (p.before.size() > i) continue;
             bool matches = true;
             for (std::size_t k = 0; k < p.before.size() && matches; ++k)

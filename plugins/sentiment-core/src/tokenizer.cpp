@@ -162,8 +162,11 @@ namespace {
 // The ASCII letters and digits at the start of 16 bytes.
 struct AsciiRun {
     int length;     // 0 to 16
-    int letters;    // of them
-    int capitals;
+    // Of them, the letters, counted up to 2 (a word is in capitals when it
+    // has two or more letters and none is lower-case: counting no further
+    // spares a population count per word), and whether one is lower-case.
+    int letters;
+    bool lower;
     std::uint64_t low, high;   // the run lower-cased, zero-padded to 16 bytes
 };
 
@@ -171,16 +174,6 @@ struct AsciiRun {
 // bytes and writes all 16, lower-cased, to `to` (bytes past the run are
 // written but not kept: the caller's end marks where the text stops).
 #if defined(__SSE2__)
-// The bits set in a 16-bit mask, without a call: x86-64's baseline has no
-// popcount instruction, and __builtin_popcount becomes a library call.
-int bits_set(unsigned x)
-{
-    x = x - ((x >> 1) & 0x5555u);
-    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-    x = (x + (x >> 4)) & 0x0F0Fu;
-    return static_cast<int>((x + (x >> 8)) & 0x1Fu);
-}
-
 AsciiRun ascii_run(const char *from, char *to)
 {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(from));
@@ -200,7 +193,8 @@ AsciiRun ascii_run(const char *from, char *to)
     const auto lower_bits = static_cast<unsigned>(_mm_movemask_epi8(lower)) & in_run;
     const __m128i positions = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m128i run = _mm_and_si128(lowered, _mm_cmplt_epi8(positions, _mm_set1_epi8(static_cast<char>(length))));
-    return {length, bits_set(upper_bits | lower_bits), bits_set(upper_bits),
+    const unsigned letter_bits = upper_bits | lower_bits;
+    return {length, (letter_bits != 0) + ((letter_bits & (letter_bits - 1)) != 0), lower_bits != 0,
             static_cast<std::uint64_t>(_mm_cvtsi128_si64(run)),
             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(run, run)))};
 }
@@ -208,7 +202,7 @@ AsciiRun ascii_run(const char *from, char *to)
 // The same a byte at a time, where SSE2 is not there.
 AsciiRun ascii_run(const char *from, char *to)
 {
-    AsciiRun result{0, 0, 0, 0, 0};
+    AsciiRun result{0, 0, false, 0, 0};
     unsigned char run[16] = {};
     bool in_run = true;
     for (int k = 0; k < 16; ++k) {
@@ -219,7 +213,7 @@ AsciiRun ascii_run(const char *from, char *to)
         run[k] = static_cast<unsigned char>(to[k]);
         ++result.length;
         result.letters += (kind & ascii_letter_bit) >> 1;
-        result.capitals += (kind & ascii_upper_bit) >> 2;
+        result.lower = result.lower || kind == ascii_lower;
     }
     std::memcpy(&result.low, run, 8);
     std::memcpy(&result.high, run + 8, 8);
@@ -229,7 +223,8 @@ AsciiRun ascii_run(const char *from, char *to)
 
 // What read_word learns about a word besides its bytes.
 struct WordShape {
-    std::size_t letters = 0, capitals = 0;
+    std::size_t letters = 0;    // at least this many: counts may stop at 2
+    bool lower_case = false;    // a letter not an ASCII capital was seen
     bool latin = true;
     bool hashed = false;      // the word was one short ASCII run, and this is its term_hash
     std::uint64_t hash = 0;
@@ -251,7 +246,7 @@ void read_word(std::string_view text, std::size_t &at, TokenWriter &out, WordSha
         if (at + 16 <= text.size()) {
             const AsciiRun run = ascii_run(text.data() + at, to);
             shape.letters += static_cast<std::size_t>(run.letters);
-            shape.capitals += static_cast<std::size_t>(run.capitals);
+            shape.lower_case = shape.lower_case || run.lower;
             at += static_cast<std::size_t>(run.length);
             out.truncate(written + static_cast<std::size_t>(run.length));
             if (run.length == 16) continue;
@@ -265,7 +260,7 @@ void read_word(std::string_view text, std::size_t &at, TokenWriter &out, WordSha
                 const std::uint8_t kind = ascii_class(c);
                 if ((kind & ascii_alnum_bit) == 0) break;
                 shape.letters += (kind & ascii_letter_bit) >> 1;
-                shape.capitals += (kind & ascii_upper_bit) >> 2;
+                shape.lower_case = shape.lower_case || kind == ascii_lower;
                 // 'A' + 32 is 'a': the upper bit, shifted, is that 32.
                 *to++ = static_cast<char>(c | ((kind & ascii_upper_bit) << 3));
             }
@@ -289,6 +284,7 @@ void read_word(std::string_view text, std::size_t &at, TokenWriter &out, WordSha
         shape.hashed = false;
         if (!is_latin(c)) shape.latin = false;
         ++shape.letters;
+        shape.lower_case = true;
         append_utf8(out, c);
         at = next_at;
     }
@@ -325,7 +321,7 @@ void add_word(std::string_view text, std::size_t &at, TokenWriter &out)
     // Hashed while read, when it was one short run that trimming left alone.
     const bool trimmed = from != word_start || out.size() != read_end;
     const std::uint64_t hash = shape.hashed && !trimmed ? shape.hash : term_hash(out.since(from));
-    out.add(TokenKind::word, from, hash, shape.letters >= 2 && shape.capitals == shape.letters, shape.latin);
+    out.add(TokenKind::word, from, hash, shape.letters >= 2 && !shape.lower_case, shape.latin);
 }
 
 } // namespace

@@ -36,17 +36,21 @@ struct PhraseModifier {
 };
 
 // Everything the scorer needs to know about one token, found with one
-// lookup: a text's every word is looked up once.
+// lookup: a text's every word is looked up once. 40 bytes, so that with its
+// key the table's record is one cache line (FlatStringMap): the few words
+// that end a multi-word modifier keep those in the lexicon, by number.
 struct Entry {
     double valence = 0;
-    bool has_valence = false;
-    bool english = false;              // a common English function word
-    std::uint8_t longest_phrase = 1;   // words in the longest phrase that starts here
     // A bit per second word of the phrases that start here (second_word_bit):
     // when the next word's bit is clear, no phrase is looked up.
     std::uint64_t second_words = 0;
-    Modifier modifier;                              // as a word alone
-    std::vector<PhraseModifier> phrase_modifiers;   // as the last word of these
+    Modifier modifier;                 // as a word alone
+    bool has_valence = false;
+    bool english = false;              // a common English function word
+    std::uint8_t longest_phrase = 1;   // words in the longest phrase that starts here
+    // As the last word of a multi-word modifier: 1 + the index of those
+    // modifiers in the lexicon (Lexicon::phrase_modifiers); 0 for none.
+    std::uint32_t phrase_modifiers = 0;
 };
 
 // A phrase, or the first words of one: match() reads a text's words one at
@@ -97,6 +101,12 @@ public:
     // The bit in Entry::second_words of a word whose term_hash is `word_hash`:
     // the hash's top six bits, which the table's slot index does not use.
     static std::uint64_t second_word_bit(std::uint64_t word_hash) noexcept { return std::uint64_t{1} << (word_hash >> 58); }
+    // The multi-word modifiers that end with the word of `entry`.
+    std::span<const PhraseModifier> phrase_modifiers(const Entry &entry) const noexcept
+    {
+        if (entry.phrase_modifiers == 0) return {};
+        return phrase_modifiers_[entry.phrase_modifiers - 1];
+    }
     EmoticonTable emoticons() const;
     std::size_t size() const noexcept { return terms_; }
 
@@ -112,6 +122,7 @@ private:
     FlatStringMap<Entry> entries_;
     // Phrases and their first two or more words, joined by one space.
     FlatStringMap<PhraseNode> phrases_;
+    std::vector<std::vector<PhraseModifier>> phrase_modifiers_;   // Entry::phrase_modifiers - 1 indexes it
     std::unordered_set<std::string, StringHash, std::equal_to<>> emoticons_;
     std::bitset<256> emoticon_starts_, emoticon_ends_;   // their first and last bytes
     std::size_t longest_emoticon_ = 0;   // in bytes
