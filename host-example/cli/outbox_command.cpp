@@ -4,13 +4,12 @@
 // this command the only way to see them was to query the state store.
 #include "commands.hpp"
 
+#include <servicelens/host/incident_json.hpp>
 #include <servicelens/store/state_store.hpp>
 
-#include <date/date.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <memory>
 #include <set>
 
@@ -36,12 +35,6 @@ std::vector<std::string> connector_names(const config::HostConfig &cfg, const st
     return names;
 }
 
-std::string utc(int64_t ms)
-{
-    return date::format("%FT%TZ", date::floor<std::chrono::seconds>(date::sys_time<std::chrono::milliseconds>{
-                                      std::chrono::milliseconds(ms)}));
-}
-
 void list_parked(const OutboxOptions &o, const GlobalOptions &global)
 {
     const config::HostConfig cfg = load_command_config(o.config, global);
@@ -54,10 +47,10 @@ void list_parked(const OutboxOptions &o, const GlobalOptions &global)
         for (const store::ParkedEntry &e : parked) {
             listed.push_back({{"connector", connector}, {"id", e.id},           {"incident_id", e.incident_id},
                               {"kind", e.kind},         {"field", e.field},     {"error", e.error},
-                              {"refused_at", utc(e.rejected_at)}, {"attempts", e.attempts}});
+                              {"refused_at", host::format_utc(e.rejected_at)}, {"attempts", e.attempts}});
             if (o.json) continue;
             fmt::print("{} #{}: incident {}, {}{}, refused {} after {} attempt{}\n    {}\n", connector, e.id, e.incident_id,
-                       e.kind, e.field.empty() ? "" : " " + e.field, utc(e.rejected_at), e.attempts,
+                       e.kind, e.field.empty() ? "" : " " + e.field, host::format_utc(e.rejected_at), e.attempts,
                        e.attempts == 1 ? "" : "s", e.error);
         }
     }

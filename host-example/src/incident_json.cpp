@@ -39,7 +39,7 @@ sl_timestamp_t time_of(const json &j, const char *key)
 
 } // namespace
 
-std::string format_utc(sl_timestamp_t t)
+std::string format_utc(sl_timestamp_t t, Milliseconds millis_shown)
 {
     // date's calendar arithmetic without its iostream formatting: this runs
     // for every time of every incident stored.
@@ -52,7 +52,7 @@ std::string format_utc(sl_timestamp_t t)
     std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
                                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                                    clock.hours().count(), clock.minutes().count(), clock.seconds().count());
-    return millis ? text + fmt::format(".{:03}Z", millis) : text + "Z";
+    return millis || millis_shown == Milliseconds::always ? text + fmt::format(".{:03}Z", millis) : text + "Z";
 }
 
 // date::parse keeps a long double that GCC 12 cannot prove is set before

@@ -1,13 +1,13 @@
 #include <servicelens/host/result_sinks.hpp>
 
+#include <servicelens/host/incident_json.hpp>
+
 #include <servicelens/cpp/strings.hpp>
 #include <servicelens/cpp/utf8.hpp>
 
-#include <date/date.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 
@@ -24,19 +24,10 @@ bool valid_view(sl_str_t s) noexcept { return s.size == 0 || s.data != nullptr; 
 
 bool in_unit_range(double x) noexcept { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
 
-// RFC 3339 in UTC with milliseconds, as date::format("%FT%TZ") writes it;
-// fmt instead of date's stream formatting, which was most of the time a
-// sync spent turning plugins' times into text.
+// A time attribute as people read it, always with its milliseconds.
 std::string format_time(sl_timestamp_t t)
 {
-    if (t == SL_TIMESTAMP_NONE) return "none";
-    const date::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds(t)};
-    const auto day = date::floor<date::days>(tp);
-    const date::year_month_day ymd{day};
-    const date::hh_mm_ss<std::chrono::milliseconds> time{tp - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), time.hours().count(),
-                       time.minutes().count(), time.seconds().count(), time.subseconds().count());
+    return t == SL_TIMESTAMP_NONE ? "none" : format_utc(t, Milliseconds::always);
 }
 
 // context-attribute.schema.json's key pattern, ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$:

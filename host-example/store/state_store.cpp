@@ -152,6 +152,20 @@ CREATE VIEW attributes AS
     FROM attribute_sets s JOIN plugins p ON p.key = s.plugin, json_each(s.attributes) a;
 )sql";
 
+// The key of `value` in a table that holds each text once under an
+// integer key (plugins, attribute_shapes), the row added when new.
+int64_t interned_key(Database &db, std::string_view table, std::string_view column, const std::string &value)
+{
+    Statement q = db.prepare(fmt::format("INSERT INTO {0} ({1}) VALUES (?1) ON CONFLICT ({1}) DO UPDATE SET {1} = "
+                                         "excluded.{1} RETURNING key",
+                                         table, column));
+    q.bind(1, value);
+    q.step();
+    const int64_t key = q.integer(0);
+    q.reset();
+    return key;
+}
+
 int64_t now_ms()
 {
     using namespace std::chrono;
@@ -257,12 +271,7 @@ std::optional<Watermark> StateStore::watermark(const std::string &connector)
 int64_t StateStore::plugin_key(const std::string &plugin_id)
 {
     if (const auto known = plugin_keys_.find(plugin_id); known != plugin_keys_.end()) return known->second;
-    Statement insert = db_.prepare("INSERT OR IGNORE INTO plugins (plugin_id) VALUES (?1)");
-    insert.bind(1, plugin_id).run();
-    Statement find = db_.prepare("SELECT key FROM plugins WHERE plugin_id = ?1");
-    find.bind(1, plugin_id);
-    find.step();
-    return plugin_keys_[plugin_id] = find.integer(0);
+    return plugin_keys_[plugin_id] = interned_key(db_, "plugins", "plugin_id", plugin_id);
 }
 
 int64_t StateStore::shape_key(const std::vector<AttributeValue> &attributes)
@@ -272,13 +281,7 @@ int64_t StateStore::shape_key(const std::vector<AttributeValue> &attributes)
     // A plugin whose keys vary from incident to incident could make the
     // cache grow like the store; it is only a cache.
     if (shape_keys_.size() >= 4096) shape_keys_.clear();
-    const std::string json = shape_json(attributes);
-    Statement insert = db_.prepare("INSERT OR IGNORE INTO attribute_shapes (attributes) VALUES (?1)");
-    insert.bind(1, json).run();
-    Statement find = db_.prepare("SELECT key FROM attribute_shapes WHERE attributes = ?1");
-    find.bind(1, json);
-    find.step();
-    return shape_keys_[signature_scratch_] = find.integer(0);
+    return shape_keys_[signature_scratch_] = interned_key(db_, "attribute_shapes", "attributes", shape_json(attributes));
 }
 
 void StateStore::insert_set(int64_t incident, int64_t plugin, const std::string &plugin_version,

@@ -18,8 +18,10 @@ nlohmann::json incident_to_json(const OwnedIncident &incident);
 // Throws std::invalid_argument naming the field that is missing or malformed.
 OwnedIncident incident_from_json(const nlohmann::json &json);
 
-// 1772442000000 -> "2026-03-02T09:00:00Z" (milliseconds kept when not 0).
-std::string format_utc(sl_timestamp_t t);
+// 1772442000000 -> "2026-03-02T09:00:00Z" (milliseconds kept when not 0),
+// or "2026-03-02T09:00:00.000Z" with Milliseconds::always.
+enum class Milliseconds { when_not_zero, always };
+std::string format_utc(sl_timestamp_t t, Milliseconds millis = Milliseconds::when_not_zero);
 
 // "2026-03-02T09:00:00Z", "...:00.250Z" or "...+01:00" -> milliseconds UTC.
 std::optional<sl_timestamp_t> parse_utc(std::string_view text);
