@@ -47,34 +47,31 @@ bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
     return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
 }
 
-std::string pack_values(const std::vector<AttributeValue> &attributes, nlohmann::json &scratch)
+nlohmann::json pack_set(int64_t plugin, const std::string &plugin_version, int64_t shape,
+                        const std::vector<AttributeValue> &attributes)
 {
-    if (!scratch.is_array()) scratch = nlohmann::json::array();
-    auto &values = scratch.get_ref<nlohmann::json::array_t &>();
-    values.resize(attributes.size(), "");
-    for (std::size_t i = 0; i < attributes.size(); ++i) {
-        const AttributeValue &a = attributes[i];
-        if (same_provenance(a, attributes.front())) {
-            if (!values[i].is_string()) values[i] = "";
-            values[i].get_ref<std::string &>() = a.value;
-        } else {
-            values[i] = nlohmann::json::array({a.value, a.confidence, a.source, observed_json(a.observed_at)});
-        }
+    const AttributeValue &first = attributes.front();
+    nlohmann::json values = nlohmann::json::array();
+    auto &array = values.get_ref<nlohmann::json::array_t &>();
+    array.reserve(attributes.size());
+    for (const AttributeValue &a : attributes) {
+        if (same_provenance(a, first)) array.emplace_back(a.value);
+        else array.push_back(nlohmann::json::array({a.value, a.confidence, a.source, observed_json(a.observed_at)}));
     }
-    return scratch.dump();
+    return nlohmann::json::array(
+        {plugin, plugin_version, shape, first.confidence, first.source, observed_json(first.observed_at), std::move(values)});
 }
 
-std::vector<AttributeValue> unpack_values(const AttributeShape &shape, std::string_view values,
+std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
                                           const SetProvenance &provenance)
 {
-    const nlohmann::json parsed = nlohmann::json::parse(values);
-    if (!parsed.is_array() || parsed.size() != shape.size())
-        throw SqliteError("an attribute set holds " + std::to_string(parsed.size()) + " values for a shape of " +
+    if (!values.is_array() || values.size() != shape.size())
+        throw SqliteError("an attribute set holds " + std::to_string(values.size()) + " values for a shape of " +
                           std::to_string(shape.size()) + " attributes; was the state store edited by hand?");
     std::vector<AttributeValue> out;
     out.reserve(shape.size());
     for (std::size_t i = 0; i < shape.size(); ++i) {
-        const nlohmann::json &v = parsed[i];
+        const nlohmann::json &v = values[i];
         if (v.is_string()) {
             out.push_back({shape[i].first, shape[i].second, v.get<std::string>(), provenance.confidence,
                            provenance.source, provenance.observed_at});

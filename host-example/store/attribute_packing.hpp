@@ -1,13 +1,16 @@
-// How attribute_sets holds a plugin's attributes for one incident (schema 5).
+// How the state store holds the attributes plugins found (schema 6).
 //
-// A plugin says the same keys with the same types about every incident:
-// that list, the set's shape, is stored once in attribute_shapes, as a JSON
-// array of [key, type]. The set itself keeps only the values, a JSON array
-// in shape order. Most of a plugin's attributes share a source, confidence
-// and observed time, which the set row holds once; a value whose provenance
-// differs is written [value, confidence, source, observed_at] instead.
-// Keys and types were half of the bytes a sync wrote in schema 3 and 4,
-// where every set repeated them.
+// An incident's attribute sets, one per plugin that said something about
+// it, are one row of incident_attributes: a JSON array with an entry
+//     [plugin, plugin_version, shape, confidence, source, observed_at, values]
+// per set. A plugin says the same keys with the same types about every
+// incident: that list, the set's shape, is stored once in attribute_shapes
+// as a JSON array of [key, type], and the set names it by key. The values
+// are a JSON array in shape order. Most of a plugin's attributes share a
+// source, confidence and observed time, which the entry holds once; a value
+// whose provenance differs is written [value, confidence, source,
+// observed_at] instead. observed_at is in milliseconds since the epoch, or
+// null when unknown.
 #pragma once
 
 #include <servicelens/store/state_store.hpp>
@@ -23,6 +26,9 @@ namespace servicelens::store {
 
 using AttributeShape = std::vector<std::pair<std::string, std::string>>;   // (key, type) in set order
 
+// The positions in a set's entry.
+enum SetField : std::size_t { set_plugin, set_plugin_version, set_shape, set_confidence, set_source, set_observed_at, set_values };
+
 // The shape as a lookup key: keys and types joined by separators that
 // neither may contain. Written into `out`, whose capacity is reused.
 void shape_signature(const std::vector<AttributeValue> &attributes, std::string &out);
@@ -34,11 +40,11 @@ AttributeShape parse_shape(std::string_view json);
 // Whether an attribute's provenance is the set's (its first attribute's).
 bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept;
 
-// The values in shape order; `scratch` keeps its strings' capacity from
-// set to set, because a sync packs hundreds of thousands of sets.
-std::string pack_values(const std::vector<AttributeValue> &attributes, nlohmann::json &scratch);
+// A set as its entry in the incident's row; `attributes` is not empty.
+nlohmann::json pack_set(int64_t plugin, const std::string &plugin_version, int64_t shape,
+                        const std::vector<AttributeValue> &attributes);
 
-// The set's provenance, as its row holds it.
+// The provenance a set's entry holds once for most of its values.
 struct SetProvenance {
     double confidence = 0;
     std::string source;
@@ -48,7 +54,7 @@ struct SetProvenance {
 // A set back as attributes: its values matched to its shape, each with the
 // set's provenance unless it carries its own. Throws SqliteError when the
 // values do not fit the shape (a file edited by hand).
-std::vector<AttributeValue> unpack_values(const AttributeShape &shape, std::string_view values,
+std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
                                           const SetProvenance &provenance);
 
 // Schema 3 and 4 sets ([[key, type, value] or [key, type, value,

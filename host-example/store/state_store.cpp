@@ -7,14 +7,17 @@
 
 #include <chrono>
 #include <map>
+#include <algorithm>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace servicelens::store {
 
 namespace {
 
-constexpr int schema_version = 5;
+constexpr int schema_version = 6;
 
 // Version 2 keys enrichment by the incident's integer key and an interned
 // plugin, in WITHOUT ROWID tables: a row and its primary key are stored
@@ -181,42 +184,44 @@ DROP INDEX IF EXISTS outbox_unsent;
 CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
 )sql";
 
-// Version 5 stores a set's keys and types once per shape (attribute_packing.hpp).
-// The sets are small enough now for a WITHOUT ROWID table, which spares the
-// separate index on (incident, plugin).
-constexpr const char *migrate_v4_to_v5 = R"sql(
+// Version 5 stored a set's keys and types once per shape (attribute_packing.hpp),
+// and version 6 keeps that. The sets of schema 3 and 4 are repacked from
+// attribute_sets_v4 into version 6 rows by the host.
+constexpr const char *shapes_v5 = R"sql(
 DROP VIEW attributes;
 ALTER TABLE attribute_sets RENAME TO attribute_sets_v4;
 CREATE TABLE attribute_shapes (
     key         INTEGER PRIMARY KEY,
     attributes  TEXT NOT NULL UNIQUE
 );
-CREATE TABLE attribute_sets (
-    incident         INTEGER NOT NULL,
-    plugin           INTEGER NOT NULL,
-    plugin_version   TEXT NOT NULL,
-    confidence       REAL NOT NULL,
-    source           TEXT NOT NULL,
-    observed_at      INTEGER,
-    shape            INTEGER NOT NULL,
-    attribute_values TEXT NOT NULL,
-    PRIMARY KEY (incident, plugin)
-) WITHOUT ROWID;
+)sql";
+
+// Version 6 keeps all of an incident's attribute sets in one row
+// (attribute_packing.hpp), keyed by the incident's key: a sync appends one
+// row per incident instead of one per incident and plugin, and a row
+// keyed by an integer is a B-tree append. Version 5's attribute_sets, one
+// row per incident and plugin, are repacked by the host.
+constexpr const char *incident_attributes_v6 = R"sql(
+CREATE TABLE incident_attributes (
+    incident  INTEGER PRIMARY KEY,
+    sets      TEXT NOT NULL
+);
 )sql";
 
 // The attributes view: one row per attribute, the version 2 shape, for
 // anyone querying the file by hand.
-constexpr const char *attributes_view_v5 = R"sql(
-DROP TABLE attribute_sets_v4;
+constexpr const char *attributes_view_v6 = R"sql(
 CREATE VIEW attributes AS
-    SELECT s.incident AS incident, p.plugin_id AS plugin_id, s.plugin_version AS plugin_version,
+    SELECT a.incident AS incident, p.plugin_id AS plugin_id, s.value ->> 1 AS plugin_version,
            k.value ->> 0 AS key, k.value ->> 1 AS type,
            iif(v.type = 'array', v.value ->> 0, v.value) AS value,
-           iif(v.type = 'array', v.value ->> 1, s.confidence) AS confidence,
-           iif(v.type = 'array', v.value ->> 2, s.source) AS source,
-           iif(v.type = 'array', v.value ->> 3, s.observed_at) AS observed_at
-    FROM attribute_sets s JOIN plugins p ON p.key = s.plugin JOIN attribute_shapes sh ON sh.key = s.shape,
-         json_each(s.attribute_values) v JOIN json_each(sh.attributes) k ON k.key = v.key;
+           iif(v.type = 'array', v.value ->> 1, s.value ->> 3) AS confidence,
+           iif(v.type = 'array', v.value ->> 2, s.value ->> 4) AS source,
+           iif(v.type = 'array', v.value ->> 3, s.value ->> 5) AS observed_at
+    FROM incident_attributes a, json_each(a.sets) s
+         JOIN plugins p ON p.key = s.value ->> 0
+         JOIN attribute_shapes sh ON sh.key = s.value ->> 2,
+         json_each(s.value, '$[6]') v JOIN json_each(sh.attributes) k ON k.key = v.key;
 )sql";
 
 SetProvenance provenance_at(const Statement &row, int first_column)
@@ -224,6 +229,38 @@ SetProvenance provenance_at(const Statement &row, int first_column)
     return {row.real(first_column), row.text(first_column + 1),
             row.is_null(first_column + 2) ? SL_TIMESTAMP_NONE : row.integer(first_column + 2)};
 }
+
+// JSON the host wrote into the file, which only a hand edit can break.
+nlohmann::json parse_stored(std::string_view json, int64_t incident)
+{
+    try {
+        return nlohmann::json::parse(json);
+    } catch (const nlohmann::json::exception &e) {
+        throw SqliteError(fmt::format("the attributes of incident key {} are not the JSON this host writes ({}); "
+                                      "was the state store edited by hand?",
+                                      incident, e.what()));
+    }
+}
+
+std::map<int64_t, AttributeShape> load_shapes(Database &db)
+{
+    std::map<int64_t, AttributeShape> shapes;
+    Statement all = db.prepare("SELECT key, attributes FROM attribute_shapes");
+    while (all.step()) shapes.emplace(all.integer(0), parse_shape(all.text(1)));
+    return shapes;
+}
+
+const AttributeShape &shape_of(const std::map<int64_t, AttributeShape> &shapes, int64_t shape, int64_t incident)
+{
+    const auto found = shapes.find(shape);
+    if (found == shapes.end())
+        throw SqliteError(fmt::format("an attribute set of incident key {} names shape {}, which attribute_shapes "
+                                      "lacks; was the state store edited by hand?",
+                                      incident, shape));
+    return found->second;
+}
+
+int64_t plugin_of(const nlohmann::json &set) { return set.at(set_plugin).get<int64_t>(); }
 
 } // namespace
 
@@ -245,16 +282,25 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
     if (found == 1) db_.execute(copy_v1_into_v2);
     if (found < 3) db_.execute(migrate_v2_to_v3);
     if (found < 4) db_.execute(migrate_v3_to_v4);
-    if (found < 5) {
-        db_.execute(migrate_v4_to_v5);
-        Statement old_sets = db_.prepare(
-            "SELECT incident, plugin, plugin_version, confidence, source, observed_at, attributes FROM attribute_sets_v4");
-        while (old_sets.step()) {
-            const SetProvenance provenance = provenance_at(old_sets, 3);
-            insert_set(old_sets.integer(0), old_sets.integer(1), old_sets.text(2),
-                       unpack_v3_attributes(old_sets.text(6), provenance));
+    if (found < 5) db_.execute(shapes_v5);
+    if (found < 6) {
+        db_.execute(incident_attributes_v6);
+        if (found < 5) {
+            Statement v4 = db_.prepare("SELECT incident, plugin, plugin_version, confidence, source, observed_at, "
+                                       "attributes FROM attribute_sets_v4 ORDER BY incident, plugin");
+            copy_sets(v4, [](const Statement &row) { return unpack_v3_attributes(row.text(6), provenance_at(row, 3)); });
+            db_.execute("DROP TABLE attribute_sets_v4");
+        } else {
+            const std::map<int64_t, AttributeShape> shapes = load_shapes(db_);
+            Statement v5 = db_.prepare("SELECT incident, plugin, plugin_version, confidence, source, observed_at, "
+                                       "shape, attribute_values FROM attribute_sets ORDER BY incident, plugin");
+            copy_sets(v5, [&](const Statement &row) {
+                return unpack_values(shape_of(shapes, row.integer(6), row.integer(0)), parse_stored(row.text(7), row.integer(0)),
+                                     provenance_at(row, 3));
+            });
+            db_.execute("DROP VIEW attributes; DROP TABLE attribute_sets");
         }
-        db_.execute(attributes_view_v5);
+        db_.execute(attributes_view_v6);
     }
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
@@ -284,20 +330,73 @@ int64_t StateStore::shape_key(const std::vector<AttributeValue> &attributes)
     return shape_keys_[signature_scratch_] = interned_key(db_, "attribute_shapes", "attributes", shape_json(attributes));
 }
 
-void StateStore::insert_set(int64_t incident, int64_t plugin, const std::string &plugin_version,
-                            const std::vector<AttributeValue> &attributes)
+void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of)
 {
-    if (attributes.empty()) return;
-    if (!insert_set_)
-        insert_set_.emplace(db_, "INSERT OR REPLACE INTO attribute_sets (incident, plugin, plugin_version, confidence, "
-                                 "source, observed_at, shape, attribute_values) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    Statement &q = *insert_set_;
-    const AttributeValue &first = attributes.front();
-    q.bind(1, incident).bind(2, plugin).bind(3, plugin_version).bind(4, first.confidence).bind(5, first.source);
-    if (first.observed_at == SL_TIMESTAMP_NONE) q.bind_null(6);
-    else q.bind(6, first.observed_at);
-    q.bind(7, shape_key(attributes)).bind(8, pack_values(attributes, packing_scratch_));
-    q.run();
+    nlohmann::json sets = nlohmann::json::array();
+    int64_t incident = 0;
+    const auto write_incident = [&] {
+        if (!sets.empty()) write_sets(incident, sets, false);
+        sets = nlohmann::json::array();
+    };
+    while (rows.step()) {
+        if (rows.integer(0) != incident) write_incident();
+        incident = rows.integer(0);
+        const std::vector<AttributeValue> attributes = attributes_of(rows);
+        if (!attributes.empty())
+            sets.push_back(pack_set(rows.integer(1), rows.text(2), shape_key(attributes), attributes));
+    }
+    write_incident();
+}
+
+void StateStore::write_sets(int64_t incident, nlohmann::json &sets, bool keep_earlier)
+{
+    if (keep_earlier) {
+        // A plugin that said nothing this time, or failed, keeps its last word.
+        if (!select_sets_) select_sets_.emplace(db_, "SELECT sets FROM incident_attributes WHERE incident = ?1");
+        Statement &q = *select_sets_;
+        q.bind(1, incident);
+        if (q.step())
+            for (nlohmann::json &earlier : parse_stored(q.text(0), incident)) {
+                const int64_t plugin = plugin_of(earlier);
+                if (std::none_of(sets.begin(), sets.end(), [&](const nlohmann::json &set) { return plugin_of(set) == plugin; }))
+                    sets.push_back(std::move(earlier));
+            }
+        q.reset();
+        std::stable_sort(sets.begin(), sets.end(),
+                         [](const nlohmann::json &a, const nlohmann::json &b) { return plugin_of(a) < plugin_of(b); });
+    }
+    if (!insert_sets_)
+        insert_sets_.emplace(db_, "INSERT OR REPLACE INTO incident_attributes (incident, sets) VALUES (?1, ?2)");
+    insert_sets_->bind(1, incident).bind(2, sets.dump());
+    insert_sets_->run();
+}
+
+void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_sets,
+                                      const std::function<int64_t(const std::string &)> &key_of,
+                                      const std::unordered_set<int64_t> &seen_before)
+{
+    struct KeyedSet {
+        int64_t incident, plugin;
+        const AttributeSet *set;
+    };
+    std::vector<KeyedSet> keyed;
+    keyed.reserve(batch_sets.size());
+    for (const AttributeSet &set : batch_sets)
+        if (!set.attributes.empty()) keyed.push_back({key_of(set.incident_id), plugin_key(set.plugin_id), &set});
+    std::stable_sort(keyed.begin(), keyed.end(), [](const KeyedSet &a, const KeyedSet &b) {
+        return std::tie(a.incident, a.plugin) < std::tie(b.incident, b.plugin);
+    });
+    nlohmann::json sets = nlohmann::json::array();
+    for (std::size_t k = 0; k < keyed.size(); ++k) {
+        const KeyedSet &here = keyed[k];
+        const bool last_of_incident = k + 1 == keyed.size() || keyed[k + 1].incident != here.incident;
+        // A plugin's later set for the incident in the same batch replaces this one.
+        if (!last_of_incident && keyed[k + 1].plugin == here.plugin) continue;
+        sets.push_back(pack_set(here.plugin, here.set->plugin_version, shape_key(here.set->attributes), here.set->attributes));
+        if (!last_of_incident) continue;
+        write_sets(here.incident, sets, seen_before.contains(here.incident));
+        sets = nlohmann::json::array();
+    }
 }
 
 void StateStore::commit_batch(const BatchCommit &batch)
@@ -321,6 +420,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
     Statement update_incident = db_.prepare(
         "UPDATE incidents SET body = ?3, seen_at = ?4 WHERE connector = ?1 AND id = ?2 RETURNING key");
     std::unordered_map<std::string_view, int64_t> incident_keys(batch.incidents.size() * 2);
+    std::unordered_set<int64_t> seen_before;
     for (const StoredIncident &i : batch.incidents) {
         insert_incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
         insert_incident.run();
@@ -330,7 +430,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
         }
         update_incident.bind(1, batch.connector).bind(2, i.id).bind(3, i.json).bind(4, now);
         update_incident.step();
-        incident_keys[i.id] = update_incident.integer(0);
+        seen_before.insert(incident_keys[i.id] = update_incident.integer(0));
         update_incident.reset();
     }
     const auto key_of = [&](const std::string &incident_id) {
@@ -339,8 +439,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
             throw SqliteError("a result for incident '" + incident_id + "' is not in the batch that carries it");
         return found->second;
     };
-    for (const AttributeSet &set : batch.attribute_sets)
-        insert_set(key_of(set.incident_id), plugin_key(set.plugin_id), set.plugin_version, set.attributes);
+    write_attribute_sets(batch.attribute_sets, key_of, seen_before);
     Statement sentiment = db_.prepare(
         "INSERT OR REPLACE INTO sentiments (incident, text_id, plugin, plugin_version, label, compound, positive, "
         "neutral, negative, confidence, written_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -481,22 +580,33 @@ void StateStore::for_each_incident(
     // One incident's results at a time, looked up by its key: memory holds
     // one incident, not the whole store.
     Statement incidents = db_.prepare("SELECT key, connector, id, body FROM incidents ORDER BY connector, id");
-    Statement attributes = db_.prepare(
-        "SELECT p.plugin_id, s.plugin_version, s.confidence, s.source, s.observed_at, s.shape, s.attribute_values "
-        "FROM attribute_sets s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
+    Statement attributes = db_.prepare("SELECT sets FROM incident_attributes WHERE incident = ?1");
     std::vector<AttributeRecord> found_attributes;
-    std::map<int64_t, AttributeShape> shapes;
-    Statement all_shapes = db_.prepare("SELECT key, attributes FROM attribute_shapes");
-    while (all_shapes.step()) shapes.emplace(all_shapes.integer(0), parse_shape(all_shapes.text(1)));
-    const auto unpack_set = [&](const std::string &incident_id) {
-        const auto shape = shapes.find(attributes.integer(5));
-        if (shape == shapes.end())
-            throw SqliteError(fmt::format("attribute set of incident '{}' names shape {}, which attribute_shapes lacks",
-                                          incident_id, attributes.integer(5)));
-        const std::string plugin_id = attributes.text(0), plugin_version = attributes.text(1);
-        for (AttributeValue &a : unpack_values(shape->second, attributes.text(6), provenance_at(attributes, 2)))
-            found_attributes.push_back({incident_id, plugin_id, plugin_version, std::move(a.key), std::move(a.type),
-                                        std::move(a.value), a.confidence, std::move(a.source), a.observed_at});
+    const std::map<int64_t, AttributeShape> shapes = load_shapes(db_);
+    std::map<int64_t, std::string> plugin_ids;
+    Statement plugins = db_.prepare("SELECT key, plugin_id FROM plugins");
+    while (plugins.step()) plugin_ids.emplace(plugins.integer(0), plugins.text(1));
+    const auto unpack_sets = [&](int64_t incident_key, const std::string &incident_id) {
+        for (const nlohmann::json &set : parse_stored(attributes.text(0), incident_key)) {
+            try {
+                const auto plugin = plugin_ids.find(plugin_of(set));
+                if (plugin == plugin_ids.end())
+                    throw SqliteError(fmt::format("plugin key {} is not in the plugins table", plugin_of(set)));
+                const std::string plugin_version = set.at(set_plugin_version).get<std::string>();
+                const nlohmann::json &observed = set.at(set_observed_at);
+                const SetProvenance provenance{set.at(set_confidence).get<double>(), set.at(set_source).get<std::string>(),
+                                               observed.is_null() ? SL_TIMESTAMP_NONE : observed.get<sl_timestamp_t>()};
+                const AttributeShape &shape = shape_of(shapes, set.at(set_shape).get<int64_t>(), incident_key);
+                for (AttributeValue &a : unpack_values(shape, set.at(set_values), provenance))
+                    found_attributes.push_back({incident_id, plugin->second, plugin_version, std::move(a.key),
+                                                std::move(a.type), std::move(a.value), a.confidence, std::move(a.source),
+                                                a.observed_at});
+            } catch (const nlohmann::json::exception &e) {
+                throw SqliteError(fmt::format("an attribute set of incident '{}' is not the JSON this host writes ({}); "
+                                              "was the state store edited by hand?",
+                                              incident_id, e.what()));
+            }
+        }
     };
     Statement sentiments = db_.prepare(
         "SELECT s.text_id, p.plugin_id, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative, "
@@ -506,7 +616,7 @@ void StateStore::for_each_incident(
         const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
         found_attributes.clear();
         attributes.bind(1, incidents.integer(0));
-        while (attributes.step()) unpack_set(incident.id);
+        if (attributes.step()) unpack_sets(incidents.integer(0), incident.id);
         attributes.reset();
         found_sentiments.clear();
         sentiments.bind(1, incidents.integer(0));

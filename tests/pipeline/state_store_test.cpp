@@ -1,6 +1,7 @@
 #include <servicelens/store/state_store.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -175,7 +176,7 @@ TEST_CASE("packed attributes read back exactly, and the attributes view shows on
                                            "p|1.0.0|incident.age_hours|number|0.3|x|-5"});
 }
 
-TEST_CASE("sets with the same keys share one shape, and each set stores only its values")
+TEST_CASE("sets with the same keys share one shape, each set stores only its values, and an incident's sets are one row")
 {
     TempStore temp;
     StateStore state(temp.file);
@@ -190,10 +191,13 @@ TEST_CASE("sets with the same keys share one shape, and each set stores only its
     while (shapes.step()) found.push_back(shapes.text(0));
     CHECK(found == std::vector<std::string>{R"([["caller.site","string"]])",
                                             R"([["caller.site","string"],["caller.vip","boolean"]])"});
-    Statement values = state.database().prepare("SELECT attribute_values FROM attribute_sets ORDER BY incident, plugin");
+    // One row per incident: [plugin, plugin_version, shape, confidence, source, observed_at, values] per set.
+    Statement rows = state.database().prepare("SELECT sets FROM incident_attributes ORDER BY incident");
     found.clear();
-    while (values.step()) found.push_back(values.text(0));
-    CHECK(found == std::vector<std::string>{R"(["Zurich"])", R"(["Basel"])", R"(["Bern",["true",0.5,"vip-list",7]])"});
+    while (rows.step()) found.push_back(rows.text(0));
+    CHECK(found == std::vector<std::string>{R"([[1,"1.0.0",1,1.0,"test",null,["Zurich"]]])",
+                                            R"([[1,"1.0.0",1,1.0,"test",null,["Basel"]],)"
+                                            R"([2,"1.0.0",2,1.0,"test",null,["Bern",["true",0.5,"vip-list",7]]]])"});
 }
 
 TEST_CASE("a set of 200 attributes reads back exactly, and so do confidences of any digits")
@@ -253,18 +257,105 @@ TEST_CASE("shapes learnt in a batch that rolled back are not reused")
     CHECK(keys == std::map<std::string, std::string>{{"a", "caller.site"}, {"c", "device.count"}, {"d", "caller.vip"}});
 }
 
-TEST_CASE("a set whose values do not fit its shape is reported, naming what to check")
+TEST_CASE("a row of sets edited by hand into something else is reported, naming what to check")
 {
     TempStore temp;
     StateStore state(temp.file);
     state.commit_batch(batch("a", 100));
-    state.database().execute(R"(UPDATE attribute_sets SET attribute_values = '["Zurich", "extra"]')");
-    CHECK_THROWS_WITH(state.for_each_incident([](const StoredIncident &, const std::vector<AttributeRecord> &,
-                                                 const std::vector<SentimentRecord> &) {}),
-                      Catch::Contains("2 values for a shape of 1") && Catch::Contains("edited by hand"));
+    const auto read_all = [&] {
+        state.for_each_incident(
+            [](const StoredIncident &, const std::vector<AttributeRecord> &, const std::vector<SentimentRecord> &) {});
+    };
+    const auto edit = [&](const std::string &sets) {
+        Statement q = state.database().prepare("UPDATE incident_attributes SET sets = ?1");
+        q.bind(1, sets);
+        q.run();
+    };
+    SECTION("values that do not fit the shape")
+    {
+        edit(R"([[1,"1.0.0",1,1.0,"test",null,["Zurich","extra"]]])");
+        CHECK_THROWS_WITH(read_all(), Catch::Contains("2 values for a shape of 1") && Catch::Contains("edited by hand"));
+    }
+    SECTION("a shape that attribute_shapes lacks")
+    {
+        edit(R"([[1,"1.0.0",9,1.0,"test",null,["Zurich"]]])");
+        CHECK_THROWS_WITH(read_all(), Catch::Contains("names shape 9") && Catch::Contains("edited by hand"));
+    }
+    SECTION("a set cut short")
+    {
+        edit(R"([[1,"1.0.0",1]])");
+        CHECK_THROWS_WITH(read_all(), Catch::Contains("incident 'a'") && Catch::Contains("edited by hand"));
+    }
+    SECTION("text that is not JSON, also when a later batch keeps the other plugins' sets")
+    {
+        edit("[[1,");
+        CHECK_THROWS_WITH(read_all(), Catch::Contains("not the JSON this host writes") && Catch::Contains("edited by hand"));
+        CHECK_THROWS_WITH(state.commit_batch(batch("a", 200)), Catch::Contains("edited by hand"));
+    }
 }
 
-TEST_CASE("a version 2 state store is migrated: one attribute row each becomes one set per incident and plugin")
+TEST_CASE("a plugin's later set for an incident in the same batch replaces its earlier one")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    BatchCommit b = batch("a", 100);
+    b.attribute_sets.push_back({"a", "p", "1.0.0", {{"caller.site", "string", "Basel", 1.0, "test", SL_TIMESTAMP_NONE}}});
+    state.commit_batch(b);
+    std::vector<std::string> values;
+    state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &) {
+        for (const AttributeRecord &a : attributes) values.push_back(a.value);
+    });
+    CHECK(values == std::vector<std::string>{"Basel"});
+}
+
+TEST_CASE("a version 5 state store is migrated: its sets, one row per incident and plugin, become one row per incident")
+{
+    TempStore temp;
+    {
+        // The version 5 tables that version 6 changes, as ServiceLens wrote them; the others are version 4's.
+        StateStore current(temp.file);   // lays out version 6; turned back into version 5 below
+        current.database().execute(R"sql(
+            DROP VIEW attributes;
+            DROP TABLE incident_attributes;
+            CREATE TABLE attribute_sets (incident INTEGER NOT NULL, plugin INTEGER NOT NULL,
+                plugin_version TEXT NOT NULL, confidence REAL NOT NULL, source TEXT NOT NULL, observed_at INTEGER,
+                shape INTEGER NOT NULL, attribute_values TEXT NOT NULL, PRIMARY KEY (incident, plugin)) WITHOUT ROWID;
+            CREATE VIEW attributes AS SELECT incident FROM attribute_sets;
+            INSERT INTO incidents (key, connector, id, body, seen_at) VALUES (1, 'desk', 'a', '{}', 1), (2, 'desk', 'b', '{}', 1);
+            INSERT INTO plugins VALUES (1, 'p'), (2, 'q');
+            INSERT INTO attribute_shapes VALUES (1, '[["caller.site","string"],["caller.vip","boolean"]]'),
+                                                (2, '[["device.count","integer"]]');
+            INSERT INTO attribute_sets VALUES
+                (1, 1, '1.0.0', 1.0, 'hr', NULL, 1, '["Zurich",["true",0.1,"vip-list",42]]'),
+                (1, 2, '3.0.0', 0.3333333333333333, 'cmdb', 9, 2, '["2"]'),
+                (2, 1, '1.0.0', 1.0, 'hr', NULL, 1, '["Say \"hi\"","false"]');
+            PRAGMA user_version = 5;
+        )sql");
+    }
+    StateStore state(temp.file);
+    std::map<std::string, std::vector<std::string>> seen;
+    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &) {
+        for (const AttributeRecord &a : attributes)
+            seen[i.id].push_back(fmt::format("{} {} {}={} {} {} {} {}", a.plugin_id, a.plugin_version, a.key, a.value,
+                                             a.type, a.confidence, a.source,
+                                             a.observed_at == SL_TIMESTAMP_NONE ? "none" : std::to_string(a.observed_at)));
+    });
+    CHECK(seen["a"] == std::vector<std::string>{"p 1.0.0 caller.site=Zurich string 1 hr none",
+                                                "p 1.0.0 caller.vip=true boolean 0.1 vip-list 42",
+                                                "q 3.0.0 device.count=2 integer 0.3333333333333333 cmdb 9"});
+    CHECK(seen["b"] == std::vector<std::string>{"p 1.0.0 caller.site=Say \"hi\" string 1 hr none",
+                                                "p 1.0.0 caller.vip=false boolean 1 hr none"});
+    Statement rows = state.database().prepare("SELECT count(*) FROM incident_attributes");
+    rows.step();
+    CHECK(rows.integer(0) == 2);
+    Statement view = state.database().prepare("SELECT count(*) FROM attributes");
+    view.step();
+    CHECK(view.integer(0) == 5);
+}
+
+TEST_CASE("a version 2 state store is migrated: one attribute row each becomes one set per plugin in a row per incident")
 {
     TempStore temp;
     {
@@ -318,9 +409,10 @@ TEST_CASE("a version 2 state store is migrated: one attribute row each becomes o
                                                 "p 1.0.0 caller.vip=true boolean 0.5 hr 42",
                                                 "q 3.0.0 device.count=2 integer 1.0 cmdb 9"});
     CHECK(seen["b"] == std::vector<std::string>{"p 1.0.0 caller.site=Say \"hi\" string 1.0 hr none", "q c1"});
-    Statement sets = state.database().prepare("SELECT count(*) FROM attribute_sets");
+    Statement sets = state.database().prepare("SELECT count(*), sum(json_array_length(sets)) FROM incident_attributes");
     sets.step();
-    CHECK(sets.integer(0) == 3);
+    CHECK(sets.integer(0) == 2);   // incidents
+    CHECK(sets.integer(1) == 3);   // sets
     state.commit_batch(batch("c", 200));   // and it goes on working in the new layout
     CHECK(state.pending_outbox("desk", 10).size() == 2);
 }

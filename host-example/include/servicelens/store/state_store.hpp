@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace servicelens::store {
@@ -56,7 +57,8 @@ struct AttributeValue {
 };
 
 // Everything one plugin said about one incident in one run: stored as one
-// row, and it replaces what the plugin said about the incident before.
+// entry of the incident's row, and it replaces what the plugin said about
+// the incident before.
 struct AttributeSet {
     std::string incident_id;
     std::string plugin_id;
@@ -158,16 +160,24 @@ private:
     int64_t plugin_key(const std::string &plugin_id);
     // The key of the attributes' shape in attribute_shapes, added when new.
     int64_t shape_key(const std::vector<AttributeValue> &attributes);
-    // Stores a set, replacing the plugin's earlier set for the incident.
-    void insert_set(int64_t incident, int64_t plugin, const std::string &plugin_version,
-                    const std::vector<AttributeValue> &attributes);
+    // Each incident's sets in the batch as the incident's one row (schema 6);
+    // an incident seen before keeps the sets of plugins absent from the batch.
+    void write_attribute_sets(const std::vector<AttributeSet> &sets,
+                              const std::function<int64_t(const std::string &)> &key_of,
+                              const std::unordered_set<int64_t> &seen_before);
+    // Writes an incident's row of sets (attribute_packing.hpp), in plugin
+    // order; with `keep_earlier`, the stored sets of other plugins stay.
+    void write_sets(int64_t incident, nlohmann::json &sets, bool keep_earlier);
+    // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
+    // incident order, into one row per incident.
+    void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
 
     Database db_;
     std::map<std::string, int64_t> plugin_keys_;
     std::unordered_map<std::string, int64_t> shape_keys_;   // by shape signature
     std::string signature_scratch_;
-    nlohmann::json packing_scratch_ = nlohmann::json::array();
-    std::optional<Statement> insert_set_;   // prepared once: a sync inserts a set per incident and plugin
+    // Prepared once: a sync writes a row per incident.
+    std::optional<Statement> insert_sets_, select_sets_;
 };
 
 } // namespace servicelens::store
