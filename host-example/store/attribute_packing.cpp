@@ -10,8 +10,6 @@ namespace {
 constexpr char after_key = '\x1f';
 constexpr char after_type = '\x1e';
 
-nlohmann::json observed_json(sl_timestamp_t t) { return t == SL_TIMESTAMP_NONE ? nlohmann::json() : nlohmann::json(t); }
-
 sl_timestamp_t observed_from(const nlohmann::json &j) { return j.is_null() ? SL_TIMESTAMP_NONE : j.get<sl_timestamp_t>(); }
 
 } // namespace
@@ -47,19 +45,53 @@ bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
     return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
 }
 
-nlohmann::json pack_set(int64_t plugin, const std::string &plugin_version, int64_t shape,
-                        const std::vector<AttributeValue> &attributes)
+SetsRow::SetsRow() : writer_(buffer_) { clear(); }
+
+void SetsRow::clear()
 {
+    buffer_.Clear();
+    writer_.Reset(buffer_);
+    writer_.StartArray();
+    sets_ = 0;
+    closed_ = false;
+}
+
+void SetsRow::add(int64_t plugin, const std::string &plugin_version, int64_t shape,
+                  const std::vector<AttributeValue> &attributes)
+{
+    const auto string = [&](const std::string &s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+    const auto observed = [&](sl_timestamp_t t) { t == SL_TIMESTAMP_NONE ? writer_.Null() : writer_.Int64(t); };
     const AttributeValue &first = attributes.front();
-    nlohmann::json values = nlohmann::json::array();
-    auto &array = values.get_ref<nlohmann::json::array_t &>();
-    array.reserve(attributes.size());
+    writer_.StartArray();
+    writer_.Int64(plugin);
+    string(plugin_version);
+    writer_.Int64(shape);
+    writer_.Double(first.confidence);
+    string(first.source);
+    observed(first.observed_at);
+    writer_.StartArray();
     for (const AttributeValue &a : attributes) {
-        if (same_provenance(a, first)) array.emplace_back(a.value);
-        else array.push_back(nlohmann::json::array({a.value, a.confidence, a.source, observed_json(a.observed_at)}));
+        if (same_provenance(a, first)) {
+            string(a.value);
+            continue;
+        }
+        writer_.StartArray();
+        string(a.value);
+        writer_.Double(a.confidence);
+        string(a.source);
+        observed(a.observed_at);
+        writer_.EndArray();
     }
-    return nlohmann::json::array(
-        {plugin, plugin_version, shape, first.confidence, first.source, observed_json(first.observed_at), std::move(values)});
+    writer_.EndArray();
+    writer_.EndArray();
+    ++sets_;
+}
+
+std::string_view SetsRow::text()
+{
+    if (!closed_) writer_.EndArray();
+    closed_ = true;
+    return {buffer_.GetString(), buffer_.GetSize()};
 }
 
 std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,

@@ -332,41 +332,44 @@ int64_t StateStore::shape_key(const std::vector<AttributeValue> &attributes)
 
 void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of)
 {
-    nlohmann::json sets = nlohmann::json::array();
+    SetsRow row;
     int64_t incident = 0;
     const auto write_incident = [&] {
-        if (!sets.empty()) write_sets(incident, sets, false);
-        sets = nlohmann::json::array();
+        if (!row.empty()) write_sets(incident, row, false);
+        row.clear();
     };
     while (rows.step()) {
         if (rows.integer(0) != incident) write_incident();
         incident = rows.integer(0);
         const std::vector<AttributeValue> attributes = attributes_of(rows);
-        if (!attributes.empty())
-            sets.push_back(pack_set(rows.integer(1), rows.text(2), shape_key(attributes), attributes));
+        if (!attributes.empty()) row.add(rows.integer(1), rows.text(2), shape_key(attributes), attributes);
     }
     write_incident();
 }
 
-void StateStore::write_sets(int64_t incident, nlohmann::json &sets, bool keep_earlier)
+void StateStore::write_sets(int64_t incident, SetsRow &row, bool keep_earlier)
 {
-    if (keep_earlier) {
-        // A plugin that said nothing this time, or failed, keeps its last word.
-        if (!select_sets_) select_sets_.emplace(db_, "SELECT sets FROM incident_attributes WHERE incident = ?1");
-        Statement &q = *select_sets_;
-        q.bind(1, incident);
-        if (q.step())
-            for (nlohmann::json &earlier : parse_stored(q.text(0), incident)) {
-                const int64_t plugin = plugin_of(earlier);
-                if (std::none_of(sets.begin(), sets.end(), [&](const nlohmann::json &set) { return plugin_of(set) == plugin; }))
-                    sets.push_back(std::move(earlier));
-            }
-        q.reset();
-        std::stable_sort(sets.begin(), sets.end(),
-                         [](const nlohmann::json &a, const nlohmann::json &b) { return plugin_of(a) < plugin_of(b); });
-    }
     if (!insert_sets_)
         insert_sets_.emplace(db_, "INSERT OR REPLACE INTO incident_attributes (incident, sets) VALUES (?1, ?2)");
+    if (!keep_earlier) {
+        insert_sets_->bind(1, incident).bind(2, row.text());
+        insert_sets_->run();
+        return;
+    }
+    // A plugin that said nothing this time, or failed, keeps its last word.
+    nlohmann::json sets = nlohmann::json::parse(row.text());
+    if (!select_sets_) select_sets_.emplace(db_, "SELECT sets FROM incident_attributes WHERE incident = ?1");
+    Statement &q = *select_sets_;
+    q.bind(1, incident);
+    if (q.step())
+        for (nlohmann::json &earlier : parse_stored(q.text(0), incident)) {
+            const int64_t plugin = plugin_of(earlier);
+            if (std::none_of(sets.begin(), sets.end(), [&](const nlohmann::json &set) { return plugin_of(set) == plugin; }))
+                sets.push_back(std::move(earlier));
+        }
+    q.reset();
+    std::stable_sort(sets.begin(), sets.end(),
+                     [](const nlohmann::json &a, const nlohmann::json &b) { return plugin_of(a) < plugin_of(b); });
     insert_sets_->bind(1, incident).bind(2, sets.dump());
     insert_sets_->run();
 }
@@ -386,16 +389,16 @@ void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_set
     std::stable_sort(keyed.begin(), keyed.end(), [](const KeyedSet &a, const KeyedSet &b) {
         return std::tie(a.incident, a.plugin) < std::tie(b.incident, b.plugin);
     });
-    nlohmann::json sets = nlohmann::json::array();
+    SetsRow row;
     for (std::size_t k = 0; k < keyed.size(); ++k) {
         const KeyedSet &here = keyed[k];
         const bool last_of_incident = k + 1 == keyed.size() || keyed[k + 1].incident != here.incident;
         // A plugin's later set for the incident in the same batch replaces this one.
         if (!last_of_incident && keyed[k + 1].plugin == here.plugin) continue;
-        sets.push_back(pack_set(here.plugin, here.set->plugin_version, shape_key(here.set->attributes), here.set->attributes));
+        row.add(here.plugin, here.set->plugin_version, shape_key(here.set->attributes), here.set->attributes);
         if (!last_of_incident) continue;
-        write_sets(here.incident, sets, seen_before.contains(here.incident));
-        sets = nlohmann::json::array();
+        write_sets(here.incident, row, seen_before.contains(here.incident));
+        row.clear();
     }
 }
 

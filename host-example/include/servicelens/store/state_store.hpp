@@ -26,6 +26,8 @@
 
 namespace servicelens::store {
 
+class SetsRow;   // an incident's row of attribute sets as it is written (attribute_packing.hpp)
+
 // Where the next pull starts: after (updated_at, id), so ties on
 // updated_at neither skip nor repeat an incident.
 struct Watermark {
@@ -167,7 +169,7 @@ private:
                               const std::unordered_set<int64_t> &seen_before);
     // Writes an incident's row of sets (attribute_packing.hpp), in plugin
     // order; with `keep_earlier`, the stored sets of other plugins stay.
-    void write_sets(int64_t incident, nlohmann::json &sets, bool keep_earlier);
+    void write_sets(int64_t incident, SetsRow &row, bool keep_earlier);
     // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
     // incident order, into one row per incident.
     void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
