@@ -81,6 +81,27 @@ TEST_CASE("attributes that break the ABI's rules are refused and recorded")
     CHECK(c.sink()->emit(c.sink()->context, &spaced_json) == SL_STATUS_OK);
 }
 
+TEST_CASE("a json value is one well-formed array or object, however deeply nested")
+{
+    const auto accepted = [](const std::string &text) {
+        AttributeCollector c(1);
+        sl_context_attribute_t a = attribute(0, "caller.groups", text.c_str());
+        a.text = {text.data(), text.size()};
+        a.type = SL_VALUE_JSON;
+        return c.sink()->emit(c.sink()->context, &a) == SL_STATUS_OK;
+    };
+    CHECK(accepted(R"([{"app":"Teams","at":"2025-11-06T15:30:00Z","n":-1.5e3,"ok":true,"x":null,"s":"a\"b\u00e9"}])"));
+    CHECK(accepted("{}"));
+    CHECK(accepted(std::string(200000, '[') + std::string(200000, ']')));   // no recursion to run out of stack
+    CHECK_FALSE(accepted("[1] x"));          // something after the value
+    CHECK_FALSE(accepted("[1][2]"));         // two values
+    CHECK_FALSE(accepted("[1,]"));
+    CHECK_FALSE(accepted("[NaN]"));
+    CHECK_FALSE(accepted("{'a': 1}"));
+    CHECK_FALSE(accepted("[\"tab\tinside\"]"));   // a raw control character in a string
+    CHECK_FALSE(accepted(std::string(200000, '[')));
+}
+
 TEST_CASE("typed values read back as text for people")
 {
     Attribute a;

@@ -31,3 +31,27 @@ TEST_CASE("sanitize replaces each bad byte with U+FFFD and keeps the rest")
     CHECK(sanitize("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
     CHECK(is_valid(sanitize("\xED\xA0\x80 x \xE2\x82")));
 }
+
+TEST_CASE("the eight-byte ASCII runs decide as sequence by sequence would, wherever a bad or multi-byte sequence falls")
+{
+    // The answer checked one sequence at a time, without the fast path.
+    const auto reference = [](std::string_view s) {
+        while (!s.empty()) {
+            const std::size_t n = servicelens::utf8::sequence_length(s);
+            if (n == 0) return false;
+            s.remove_prefix(n);
+        }
+        return true;
+    };
+    for (const std::string insert : {"\xFF", "\x80", "\xC3", "\xC3\xA9", "\xE2\x9C\x93", "\xED\xA0\x80", "\xF0\x9F\x91\x8D"})
+        for (std::size_t length = 0; length <= 24; ++length)
+            for (std::size_t at = 0; at <= length; ++at) {
+                std::string text(length, 'a');
+                text.insert(at, insert);
+                INFO("length " << length << ", at " << at);
+                CHECK(is_valid(text) == reference(text));
+            }
+    CHECK(servicelens::utf8::ascii_prefix("abcdefghij\xC3\xA9") == 10);
+    CHECK(servicelens::utf8::ascii_prefix(std::string(17, 'x')) == 17);
+    static_assert(is_valid("constexpr still: Z\xC3\xBCrich"));
+}
