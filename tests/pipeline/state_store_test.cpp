@@ -322,6 +322,15 @@ TEST_CASE("a version 5 state store is migrated: its sets, one row per incident a
                 plugin_version TEXT NOT NULL, confidence REAL NOT NULL, source TEXT NOT NULL, observed_at INTEGER,
                 shape INTEGER NOT NULL, attribute_values TEXT NOT NULL, PRIMARY KEY (incident, plugin)) WITHOUT ROWID;
             CREATE VIEW attributes AS SELECT incident FROM attribute_sets;
+            DROP TABLE outbox;
+            CREATE TABLE outbox (id INTEGER PRIMARY KEY, connector TEXT NOT NULL, incident_id TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, field TEXT NOT NULL, body TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL, sent_at INTEGER,
+                rejected_at INTEGER);
+            CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
+            INSERT INTO outbox (connector, incident_id, idempotency_key, kind, field, body, created_at)
+                VALUES ('desk', 'b', 'desk:b:100', 'work_note', '', 'hi', 1),
+                       ('desk', 'a', 'desk:a:100', 'work_note', '', 'hi', 1);
             INSERT INTO incidents (key, connector, id, body, seen_at) VALUES (1, 'desk', 'a', '{}', 1), (2, 'desk', 'b', '{}', 1);
             INSERT INTO plugins VALUES (1, 'p'), (2, 'q');
             INSERT INTO attribute_shapes VALUES (1, '[["caller.site","string"],["caller.vip","boolean"]]'),
@@ -353,6 +362,19 @@ TEST_CASE("a version 5 state store is migrated: its sets, one row per incident a
     Statement view = state.database().prepare("SELECT count(*) FROM attributes");
     view.step();
     CHECK(view.integer(0) == 5);
+    // The outbox keeps its entries, each now knowing its incident's key, and
+    // the same write queued again is still the same write.
+    const auto pending = state.pending_outbox("desk", 10);
+    REQUIRE(pending.size() == 2);
+    CHECK(pending[0].incident_id == "b");
+    Statement keyed = state.database().prepare("SELECT incident FROM outbox ORDER BY id");
+    std::vector<int64_t> incident_keys;
+    while (keyed.step()) incident_keys.push_back(keyed.integer(0));
+    CHECK(incident_keys == std::vector<int64_t>{2, 1});
+    BatchCommit again = batch("a", 100);   // its outbox entry's key is desk:a:100
+    again.attribute_sets.clear();
+    state.commit_batch(again);
+    CHECK(state.pending_outbox("desk", 10).size() == 2);
 }
 
 TEST_CASE("a version 2 state store is migrated: one attribute row each becomes one set per plugin in a row per incident")
