@@ -30,11 +30,11 @@ uint32_t CallerHistory::intern(const std::string &text)
     return it->second;
 }
 
-void CallerHistory::index(const std::string &key, std::size_t entry)
+void CallerHistory::index(uint32_t key, std::size_t entry)
 {
-    if (key.empty()) return;
+    if (strings_[key].empty()) return;
+    if (by_caller_.size() <= key) by_caller_.resize(key + 1);
     auto &list = by_caller_[key];
-    if (std::find(list.begin(), list.end(), entry) != list.end()) return;
     const auto at = std::upper_bound(list.begin(), list.end(), entries_[entry].opened_at,
                                      [&](sl_timestamp_t t, std::size_t e) { return t < entries_[e].opened_at; });
     list.insert(at, entry);
@@ -44,7 +44,7 @@ void CallerHistory::add(const OwnedIncident &incident, bool replace)
 {
     const auto known = entry_of_incident_.find(incident.id);
     if (known != entry_of_incident_.end() && !replace) return;
-    const std::string email = caller_key(incident.caller_email), id = caller_key(incident.caller_id);
+    const uint32_t email = intern(caller_key(incident.caller_email)), id = intern(caller_key(incident.caller_id));
     const Entry entry{incident.opened_at,
                       incident.resolved_at,
                       incident.reopen_count,
@@ -52,21 +52,21 @@ void CallerHistory::add(const OwnedIncident &incident, bool replace)
                       incident.contact_type,
                       intern(incident.category),
                       intern(incident.subcategory),
-                      intern(email),
-                      intern(id)};
+                      email,
+                      id};
     std::size_t at = entries_.size();
     if (known != entry_of_incident_.end()) {
         // Times, even the caller, may have moved: out of the old callers' order first.
         at = known->second;
         for (const uint32_t key : {entries_[at].email_key, entries_[at].id_key})
-            if (const auto list = by_caller_.find(strings_[key]); list != by_caller_.end()) std::erase(list->second, at);
+            if (key < by_caller_.size()) std::erase(by_caller_[key], at);
         entries_[at] = entry;
     } else {
         entries_.push_back(entry);
         entry_of_incident_.emplace(incident.id, at);
     }
     index(email, at);
-    index(id, at);
+    if (id != email) index(id, at);   // listed once when the id is the e-mail address
 }
 
 void CallerHistory::load_stored_once() const
@@ -83,9 +83,9 @@ sl_status_t CallerHistory::visit(std::string_view caller, sl_timestamp_t before,
 {
     if (!fn || !is_valid_utf8(caller)) return SL_STATUS_INVALID_ARGUMENT;
     load_stored_once();
-    const auto found = by_caller_.find(caller_key(caller));
-    if (found == by_caller_.end()) return SL_STATUS_OK;
-    const auto &list = found->second;
+    const auto found = string_index_.find(caller_key(caller));
+    if (found == string_index_.end() || found->second >= by_caller_.size()) return SL_STATUS_OK;
+    const auto &list = by_caller_[found->second];
     auto end = std::lower_bound(list.begin(), list.end(), before,
                                 [&](std::size_t e, sl_timestamp_t t) { return entries_[e].opened_at < t; });
     uint32_t visited = 0;

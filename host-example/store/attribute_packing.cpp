@@ -25,6 +25,20 @@ void shape_signature(const std::vector<AttributeValue> &attributes, std::string 
     }
 }
 
+bool has_signature(const std::vector<AttributeValue> &attributes, std::string_view signature) noexcept
+{
+    const auto take = [&](std::string_view part, char separator) {
+        if (signature.size() <= part.size() || signature[part.size()] != separator ||
+            signature.substr(0, part.size()) != part)
+            return false;
+        signature.remove_prefix(part.size() + 1);
+        return true;
+    };
+    for (const AttributeValue &a : attributes)
+        if (!take(a.key, after_key) || !take(a.type, after_type)) return false;
+    return signature.empty();
+}
+
 std::string shape_json(const std::vector<AttributeValue> &attributes)
 {
     nlohmann::json shape = nlohmann::json::array();

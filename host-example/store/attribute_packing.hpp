@@ -35,6 +35,10 @@ enum SetField : std::size_t { set_plugin, set_plugin_version, set_shape, set_con
 // neither may contain. Written into `out`, whose capacity is reused.
 void shape_signature(const std::vector<AttributeValue> &attributes, std::string &out);
 
+// Whether `attributes` have the shape `signature` was made from; compares
+// in place, without building a signature.
+bool has_signature(const std::vector<AttributeValue> &attributes, std::string_view signature) noexcept;
+
 // The shape as attribute_shapes stores it: [[key, type], ...].
 std::string shape_json(const std::vector<AttributeValue> &attributes);
 AttributeShape parse_shape(std::string_view json);

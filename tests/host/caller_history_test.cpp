@@ -78,6 +78,25 @@ TEST_CASE("an updated incident replaces its old record, and stored ones never ov
     CHECK(visit(h, "grace@example.com", 1000).subcategories == std::vector<std::string>{"moved"});
 }
 
+TEST_CASE("a caller whose id is their e-mail address, or who has none, is listed once or not at all")
+{
+    CallerHistory h;
+    OwnedIncident same = incident("1", "ada@example.com", 100);
+    same.caller_id = "ADA@example.com";   // the same key once lower-cased
+    h.add(same);
+    h.add(same);   // replaced, still once
+    OwnedIncident nobody = incident("2", "", 200);
+    nobody.caller_id = " ";
+    h.add(nobody);
+    OwnedIncident named_like_a_category = incident("3", "eve@example.com", 300);
+    named_like_a_category.caller_id = "software";   // also interned as incident 3's category
+    h.add(named_like_a_category);
+    CHECK(visit(h, "ada@example.com", 1000).opened == std::vector<sl_timestamp_t>{100});
+    CHECK(visit(h, "", 1000).opened.empty());
+    CHECK(visit(h, "software", 1000).opened == std::vector<sl_timestamp_t>{300});
+    CHECK(h.size() == 3);
+}
+
 TEST_CASE("a visitor stops the walk with its status, and bad arguments are refused")
 {
     CallerHistory h;

@@ -60,6 +60,32 @@ TEST_CASE("the same write is never queued twice, and leaves only when acknowledg
     CHECK(state.pending_outbox("desk", 10).empty());
 }
 
+TEST_CASE("acknowledging marks exactly the entries named, in runs or alone, once each")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    for (const char *incident : {"a", "b", "c", "d", "e"}) state.commit_batch(batch(incident, 100));
+    const auto pending = state.pending_outbox("desk", 10);
+    REQUIRE(pending.size() == 5);
+    // a, b and d (b named twice), out of order; c and e stay.
+    state.acknowledge(std::vector<int64_t>{pending[3].id, pending[1].id, pending[0].id, pending[1].id});
+    const auto left = state.pending_outbox("desk", 10);
+    REQUIRE(left.size() == 2);
+    CHECK(left[0].incident_id == "c");
+    CHECK(left[1].incident_id == "e");
+    Statement attempts = state.database().prepare("SELECT incident_id, attempts FROM outbox WHERE sent_at IS NOT NULL ORDER BY id");
+    std::vector<std::string> sent;
+    while (attempts.step()) sent.push_back(attempts.text(0) + std::to_string(attempts.integer(1)));
+    CHECK(sent == std::vector<std::string>{"a1", "b1", "d1"});
+    BatchCommit next = batch("f", 200);   // acknowledgements that ride in a batch's commit
+    next.acknowledged = {left[1].id};
+    state.commit_batch(next);
+    const auto after = state.pending_outbox("desk", 10);
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].incident_id == "c");
+    CHECK(after[1].incident_id == "f");
+}
+
 TEST_CASE("a write the platform refused for good is parked with its error, holds up nothing, and is tried again when queued again")
 {
     TempStore temp;

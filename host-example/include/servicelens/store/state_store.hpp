@@ -161,7 +161,7 @@ private:
     // The plugin's key in the plugins table, added when new.
     int64_t plugin_key(const std::string &plugin_id);
     // The key of the attributes' shape in attribute_shapes, added when new.
-    int64_t shape_key(const std::vector<AttributeValue> &attributes);
+    int64_t shape_key(int64_t plugin, const std::vector<AttributeValue> &attributes);
     // Each incident's sets in the batch as the incident's one row (schema 6);
     // an incident seen before keeps the sets of plugins absent from the batch.
     void write_attribute_sets(const std::vector<AttributeSet> &sets,
@@ -177,7 +177,11 @@ private:
     Database db_;
     std::map<std::string, int64_t> plugin_keys_;
     std::unordered_map<std::string, int64_t> shape_keys_;   // by shape signature
-    std::string signature_scratch_;
+    struct RecentShape {
+        std::string signature;
+        int64_t key = 0;
+    };
+    std::unordered_map<int64_t, RecentShape> recent_shapes_;   // by plugin key: its last set's shape
     // Prepared once: a sync writes a row per incident.
     std::optional<Statement> insert_sets_, select_sets_;
 };
