@@ -1,6 +1,7 @@
 #include <servicelens/store/state_store.hpp>
 
 #include "attribute_packing.hpp"
+#include "sentiment_packing.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -242,6 +243,26 @@ DROP TABLE outbox_v5;
 CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
 )sql";
 
+// Version 6 keeps all of an incident's sentiment scores in one row too
+// (sentiment_packing.hpp); the sentiments view gives the version 2 shape
+// back to anyone querying the file by hand.
+constexpr const char *incident_sentiments_v6 = R"sql(
+ALTER TABLE sentiments RENAME TO sentiments_v5;
+CREATE TABLE incident_sentiments (
+    incident  INTEGER PRIMARY KEY,
+    scores    TEXT NOT NULL
+);
+)sql";
+
+constexpr const char *sentiments_view_v6 = R"sql(
+DROP TABLE sentiments_v5;
+CREATE VIEW sentiments AS
+    SELECT s.incident AS incident, e.value ->> 0 AS text_id, e.value ->> 1 AS plugin, e.value ->> 2 AS plugin_version,
+           e.value ->> 3 AS label, e.value ->> 4 AS compound, e.value ->> 5 AS positive, e.value ->> 6 AS neutral,
+           e.value ->> 7 AS negative, e.value ->> 8 AS confidence, e.value ->> 9 AS written_at
+    FROM incident_sentiments s, json_each(s.scores) e;
+)sql";
+
 // The attributes view: one row per attribute, the version 2 shape, for
 // anyone querying the file by hand.
 constexpr const char *attributes_view_v6 = R"sql(
@@ -265,14 +286,16 @@ SetProvenance provenance_at(const Statement &row, int first_column)
 }
 
 // JSON the host wrote into the file, which only a hand edit can break.
-nlohmann::json parse_stored(std::string_view json, int64_t incident)
+nlohmann::json parse_stored(std::string_view json, int64_t incident, std::string_view table)
 {
     try {
-        return nlohmann::json::parse(json);
-    } catch (const nlohmann::json::exception &e) {
-        throw SqliteError(fmt::format("the attributes of incident key {} are not the JSON this host writes ({}); "
+        nlohmann::json row = nlohmann::json::parse(json);
+        if (!row.is_array()) throw SqliteError("not an array");
+        return row;
+    } catch (const std::exception &e) {
+        throw SqliteError(fmt::format("the row of incident key {} in {} is not the JSON this host writes ({}); "
                                       "was the state store edited by hand?",
-                                      incident, e.what()));
+                                      incident, table, e.what()));
     }
 }
 
@@ -348,13 +371,16 @@ StateStore::StateStore(const std::filesystem::path &file) : db_(file)
             Statement v5 = db_.prepare("SELECT incident, plugin, plugin_version, confidence, source, observed_at, "
                                        "shape, attribute_values FROM attribute_sets ORDER BY incident, plugin");
             copy_sets(v5, [&](const Statement &row) {
-                return unpack_values(shape_of(shapes, row.integer(6), row.integer(0)), parse_stored(row.text(7), row.integer(0)),
+                return unpack_values(shape_of(shapes, row.integer(6), row.integer(0)), parse_stored(row.text(7), row.integer(0), "attribute_sets"),
                                      provenance_at(row, 3));
             });
             db_.execute("DROP VIEW attributes; DROP TABLE attribute_sets");
         }
         db_.execute(attributes_view_v6);
         db_.execute(outbox_v6);
+        db_.execute(incident_sentiments_v6);
+        copy_scores();
+        db_.execute(sentiments_view_v6);
     }
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
@@ -395,7 +421,7 @@ void StateStore::copy_sets(Statement &rows, const std::function<std::vector<Attr
     SetsRow row;
     int64_t incident = 0;
     const auto write_incident = [&] {
-        if (!row.empty()) write_sets(incident, row, false);
+        if (!row.empty()) write_row(set_rows_, incident, row.text(), false);
         row.clear();
     };
     while (rows.step()) {
@@ -408,31 +434,65 @@ void StateStore::copy_sets(Statement &rows, const std::function<std::vector<Attr
     write_incident();
 }
 
-void StateStore::write_sets(int64_t incident, SetsRow &row, bool keep_earlier)
+void StateStore::copy_scores()
 {
-    if (!insert_sets_)
-        insert_sets_.emplace(db_, "INSERT OR REPLACE INTO incident_attributes (incident, sets) VALUES (?1, ?2)");
+    Statement v5 = db_.prepare("SELECT incident, text_id, plugin, plugin_version, label, compound, positive, neutral, "
+                               "negative, confidence, written_at FROM sentiments_v5 ORDER BY incident, plugin, text_id");
+    ScoresRow row;
+    int64_t incident = 0;
+    const auto write_incident = [&] {
+        if (!row.empty()) write_row(score_rows_, incident, row.text(), false);
+        row.clear();
+    };
+    while (v5.step()) {
+        if (v5.integer(0) != incident) write_incident();
+        incident = v5.integer(0);
+        const SentimentRecord score{{}, v5.text(1), {}, v5.text(3), static_cast<int>(v5.integer(4)), v5.real(5),
+                                    v5.real(6), v5.real(7), v5.real(8), v5.real(9),
+                                    v5.is_null(10) ? SL_TIMESTAMP_NONE : v5.integer(10)};
+        row.add(score, v5.integer(2));
+    }
+    write_incident();
+}
+
+void StateStore::write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier)
+{
+    if (!rows.insert)
+        rows.insert.emplace(db_, fmt::format("INSERT OR REPLACE INTO {} (incident, {}) VALUES (?1, ?2)", rows.table, rows.column));
     if (!keep_earlier) {
-        insert_sets_->bind(1, incident).bind(2, row.text());
-        insert_sets_->run();
+        rows.insert->bind(1, incident).bind(2, fresh);
+        rows.insert->run();
         return;
     }
-    // A plugin that said nothing this time, or failed, keeps its last word.
-    nlohmann::json sets = nlohmann::json::parse(row.text());
-    if (!select_sets_) select_sets_.emplace(db_, "SELECT sets FROM incident_attributes WHERE incident = ?1");
-    Statement &q = *select_sets_;
+    nlohmann::json entries = nlohmann::json::parse(fresh);
+    if (!rows.select)
+        rows.select.emplace(db_, fmt::format("SELECT {} FROM {} WHERE incident = ?1", rows.column, rows.table));
+    Statement &q = *rows.select;
     q.bind(1, incident);
-    if (q.step())
-        for (nlohmann::json &earlier : parse_stored(q.text(0), incident)) {
-            const int64_t plugin = plugin_of(earlier);
-            if (std::none_of(sets.begin(), sets.end(), [&](const nlohmann::json &set) { return plugin_of(set) == plugin; }))
-                sets.push_back(std::move(earlier));
+    const auto replaces = [&](const nlohmann::json &later, const nlohmann::json &earlier) {
+        return std::all_of(rows.identity.begin(), rows.identity.end(),
+                           [&](std::size_t field) { return later.at(field) == earlier.at(field); });
+    };
+    try {
+        if (q.step()) {
+            const std::size_t fresh_count = entries.size();
+            for (nlohmann::json &earlier : parse_stored(q.text(0), incident, rows.table))
+                if (std::none_of(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(fresh_count),
+                                 [&](const nlohmann::json &later) { return replaces(later, earlier); }))
+                    entries.push_back(std::move(earlier));
         }
-    q.reset();
-    std::stable_sort(sets.begin(), sets.end(),
-                     [](const nlohmann::json &a, const nlohmann::json &b) { return plugin_of(a) < plugin_of(b); });
-    insert_sets_->bind(1, incident).bind(2, sets.dump());
-    insert_sets_->run();
+        q.reset();
+        std::stable_sort(entries.begin(), entries.end(), [&](const nlohmann::json &a, const nlohmann::json &b) {
+            return a.at(rows.plugin_field).get<int64_t>() < b.at(rows.plugin_field).get<int64_t>();
+        });
+    } catch (const nlohmann::json::exception &e) {
+        q.reset();
+        throw SqliteError(fmt::format("an entry in the row of incident key {} in {} is not what this host writes "
+                                      "({}); was the state store edited by hand?",
+                                      incident, rows.table, e.what()));
+    }
+    rows.insert->bind(1, incident).bind(2, entries.dump());
+    rows.insert->run();
 }
 
 void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_sets,
@@ -458,7 +518,36 @@ void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_set
         if (!last_of_incident && keyed[k + 1].plugin == here.plugin) continue;
         row.add(here.plugin, here.set->plugin_version, shape_key(here.plugin, here.set->attributes), here.set->attributes);
         if (!last_of_incident) continue;
-        write_sets(here.incident, row, seen_before.contains(here.incident));
+        write_row(set_rows_, here.incident, row.text(), seen_before.contains(here.incident));
+        row.clear();
+    }
+}
+
+void StateStore::write_scores(const std::vector<SentimentRecord> &scores,
+                              const std::function<int64_t(const std::string &)> &key_of,
+                              const std::unordered_set<int64_t> &seen_before)
+{
+    struct KeyedScore {
+        int64_t incident, plugin;
+        const SentimentRecord *score;
+    };
+    std::vector<KeyedScore> keyed;
+    keyed.reserve(scores.size());
+    for (const SentimentRecord &r : scores) keyed.push_back({key_of(r.incident_id), plugin_key(r.plugin_id), &r});
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const KeyedScore &a, const KeyedScore &b) { return a.incident < b.incident; });
+    ScoresRow row;
+    for (std::size_t first = 0, end = 0; first < keyed.size(); first = end) {
+        while (end < keyed.size() && keyed[end].incident == keyed[first].incident) ++end;
+        for (std::size_t k = first; k < end; ++k) {
+            // A later score for the same text by the same analyzer replaces this one.
+            const auto replaced = [&](const KeyedScore &later) {
+                return later.plugin == keyed[k].plugin && later.score->text_id == keyed[k].score->text_id;
+            };
+            if (std::none_of(keyed.begin() + static_cast<std::ptrdiff_t>(k + 1), keyed.begin() + static_cast<std::ptrdiff_t>(end), replaced))
+                row.add(*keyed[k].score, keyed[k].plugin);
+        }
+        write_row(score_rows_, keyed[first].incident, row.text(), seen_before.contains(keyed[first].incident));
         row.clear();
     }
 }
@@ -505,17 +594,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
         return found->second;
     };
     write_attribute_sets(batch.attribute_sets, key_of, seen_before);
-    Statement sentiment = db_.prepare(
-        "INSERT OR REPLACE INTO sentiments (incident, text_id, plugin, plugin_version, label, compound, positive, "
-        "neutral, negative, confidence, written_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    for (const SentimentRecord &r : batch.sentiments) {
-        sentiment.bind(1, key_of(r.incident_id)).bind(2, r.text_id).bind(3, plugin_key(r.plugin_id));
-        sentiment.bind(4, r.plugin_version).bind(5, static_cast<int64_t>(r.label)).bind(6, r.compound);
-        sentiment.bind(7, r.positive).bind(8, r.neutral).bind(9, r.negative).bind(10, r.confidence);
-        if (r.written_at == SL_TIMESTAMP_NONE) sentiment.bind_null(11);
-        else sentiment.bind(11, r.written_at);
-        sentiment.run();
-    }
+    write_scores(batch.sentiments, key_of, seen_before);
     Statement outbox = db_.prepare(
         "INSERT INTO outbox (connector, incident, incident_id, idempotency_key, kind, field, body, created_at) "
         "VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -643,7 +722,7 @@ void StateStore::for_each_incident(
     Statement plugins = db_.prepare("SELECT key, plugin_id FROM plugins");
     while (plugins.step()) plugin_ids.emplace(plugins.integer(0), plugins.text(1));
     const auto unpack_sets = [&](int64_t incident_key, const std::string &incident_id) {
-        for (const nlohmann::json &set : parse_stored(attributes.text(0), incident_key)) {
+        for (const nlohmann::json &set : parse_stored(attributes.text(0), incident_key, "incident_attributes")) {
             try {
                 const auto plugin = plugin_ids.find(plugin_of(set));
                 if (plugin == plugin_ids.end())
@@ -664,9 +743,7 @@ void StateStore::for_each_incident(
             }
         }
     };
-    Statement sentiments = db_.prepare(
-        "SELECT s.text_id, p.plugin_id, s.plugin_version, s.label, s.compound, s.positive, s.neutral, s.negative, "
-        "s.confidence, s.written_at FROM sentiments s JOIN plugins p ON p.key = s.plugin WHERE s.incident = ?1");
+    Statement sentiments = db_.prepare("SELECT scores FROM incident_sentiments WHERE incident = ?1");
     std::vector<SentimentRecord> found_sentiments;
     while (incidents.step()) {
         const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
@@ -676,11 +753,9 @@ void StateStore::for_each_incident(
         attributes.reset();
         found_sentiments.clear();
         sentiments.bind(1, incidents.integer(0));
-        while (sentiments.step())
-            found_sentiments.push_back({incident.id, sentiments.text(0), sentiments.text(1), sentiments.text(2),
-                                        static_cast<int>(sentiments.integer(3)), sentiments.real(4), sentiments.real(5),
-                                        sentiments.real(6), sentiments.real(7), sentiments.real(8),
-                                        sentiments.is_null(9) ? SL_TIMESTAMP_NONE : sentiments.integer(9)});
+        if (sentiments.step())
+            for (const nlohmann::json &entry : parse_stored(sentiments.text(0), incidents.integer(0), "incident_sentiments"))
+                found_sentiments.push_back(unpack_score(entry, incident.id, plugin_ids));
         sentiments.reset();
         visit(incident, found_attributes, found_sentiments);
     }

@@ -320,6 +320,35 @@ TEST_CASE("a row of sets edited by hand into something else is reported, naming 
     }
 }
 
+TEST_CASE("an incident's scores are one row: a new score replaces the same analyzer's for the same text, others stay")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    const auto score = [](const std::string &text, const std::string &plugin, double compound) {
+        return SentimentRecord{"a", text, plugin, "1.0.0", 1, compound, 0.25, 0.5, 0.25, 1.0 / 3.0, 42};
+    };
+    BatchCommit first = batch("a", 100);
+    first.sentiments = {score("c1", "lexicon", 0.1), score("c1", "keywords", 0.2), score("s1", "lexicon", 0.3)};
+    state.commit_batch(first);
+    BatchCommit second = batch("a", 200);   // the incident changed: c1 scored again by one analyzer only
+    second.sentiments = {score("c1", "lexicon", 0.4), score("c1", "lexicon", 0.123456789012345678)};
+    state.commit_batch(second);
+    std::vector<std::string> found;
+    state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &,
+                                const std::vector<SentimentRecord> &sentiments) {
+        for (const SentimentRecord &r : sentiments) {
+            found.push_back(r.plugin_id + " " + r.text_id + " " + fmt::format("{}", r.compound));
+            CHECK(r.confidence == 1.0 / 3.0);
+            CHECK(r.written_at == 42);
+        }
+    });
+    std::sort(found.begin(), found.end());
+    CHECK(found == std::vector<std::string>{"keywords c1 0.2", "lexicon c1 0.12345678901234568", "lexicon s1 0.3"});
+    Statement rows = state.database().prepare("SELECT count(*) FROM incident_sentiments");
+    rows.step();
+    CHECK(rows.integer(0) == 1);
+}
+
 TEST_CASE("a plugin's later set for an incident in the same batch replaces its earlier one")
 {
     TempStore temp;
@@ -335,7 +364,7 @@ TEST_CASE("a plugin's later set for an incident in the same batch replaces its e
     CHECK(values == std::vector<std::string>{"Basel"});
 }
 
-TEST_CASE("a version 5 state store is migrated: its sets, one row per incident and plugin, become one row per incident")
+TEST_CASE("a version 5 state store is migrated: its sets and scores, a row per plugin or score, become a row per incident each")
 {
     TempStore temp;
     {
@@ -348,6 +377,15 @@ TEST_CASE("a version 5 state store is migrated: its sets, one row per incident a
                 plugin_version TEXT NOT NULL, confidence REAL NOT NULL, source TEXT NOT NULL, observed_at INTEGER,
                 shape INTEGER NOT NULL, attribute_values TEXT NOT NULL, PRIMARY KEY (incident, plugin)) WITHOUT ROWID;
             CREATE VIEW attributes AS SELECT incident FROM attribute_sets;
+            DROP VIEW sentiments;
+            DROP TABLE incident_sentiments;
+            CREATE TABLE sentiments (incident INTEGER NOT NULL, text_id TEXT NOT NULL, plugin INTEGER NOT NULL,
+                plugin_version TEXT NOT NULL, label INTEGER NOT NULL, compound REAL NOT NULL, positive REAL NOT NULL,
+                neutral REAL NOT NULL, negative REAL NOT NULL, confidence REAL NOT NULL, written_at INTEGER,
+                PRIMARY KEY (incident, text_id, plugin)) WITHOUT ROWID;
+            INSERT INTO sentiments VALUES (1, 'c1', 2, '3.0.0', -1, -0.7071067811865475, 0.1, 0.2, 0.7, 0.9, 7),
+                                          (1, 'c1', 1, '1.0.0', 0, 0.0, 0.0, 1.0, 0.0, 1.0, NULL),
+                                          (2, 's1', 1, '1.0.0', 1, 0.5, 0.5, 0.5, 0.0, 0.25, 9);
             DROP TABLE outbox;
             CREATE TABLE outbox (id INTEGER PRIMARY KEY, connector TEXT NOT NULL, incident_id TEXT NOT NULL,
                 idempotency_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, field TEXT NOT NULL, body TEXT NOT NULL,
@@ -369,9 +407,13 @@ TEST_CASE("a version 5 state store is migrated: its sets, one row per incident a
         )sql");
     }
     StateStore state(temp.file);
-    std::map<std::string, std::vector<std::string>> seen;
+    std::map<std::string, std::vector<std::string>> seen, scores;
     state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes,
-                                const std::vector<SentimentRecord> &) {
+                                const std::vector<SentimentRecord> &sentiments) {
+        for (const SentimentRecord &r : sentiments)
+            scores[i.id].push_back(fmt::format("{} {} {} {} {} {} {} {} {} {}", r.plugin_id, r.plugin_version, r.text_id,
+                                               r.label, r.compound, r.positive, r.neutral, r.negative, r.confidence,
+                                               r.written_at == SL_TIMESTAMP_NONE ? "none" : std::to_string(r.written_at)));
         for (const AttributeRecord &a : attributes)
             seen[i.id].push_back(fmt::format("{} {} {}={} {} {} {} {}", a.plugin_id, a.plugin_version, a.key, a.value,
                                              a.type, a.confidence, a.source,
@@ -382,9 +424,15 @@ TEST_CASE("a version 5 state store is migrated: its sets, one row per incident a
                                                 "q 3.0.0 device.count=2 integer 0.3333333333333333 cmdb 9"});
     CHECK(seen["b"] == std::vector<std::string>{"p 1.0.0 caller.site=Say \"hi\" string 1 hr none",
                                                 "p 1.0.0 caller.vip=false boolean 1 hr none"});
-    Statement rows = state.database().prepare("SELECT count(*) FROM incident_attributes");
+    CHECK(scores["a"] == std::vector<std::string>{"p 1.0.0 c1 0 0 0 1 0 1 none",
+                                                  "q 3.0.0 c1 -1 -0.7071067811865475 0.1 0.2 0.7 0.9 7"});
+    CHECK(scores["b"] == std::vector<std::string>{"p 1.0.0 s1 1 0.5 0.5 0.5 0 0.25 9"});
+    Statement rows = state.database().prepare("SELECT (SELECT count(*) FROM incident_attributes), "
+                                              "(SELECT count(*) FROM incident_sentiments), (SELECT count(*) FROM sentiments)");
     rows.step();
     CHECK(rows.integer(0) == 2);
+    CHECK(rows.integer(1) == 2);
+    CHECK(rows.integer(2) == 3);   // the view: a row per score
     Statement view = state.database().prepare("SELECT count(*) FROM attributes");
     view.step();
     CHECK(view.integer(0) == 5);

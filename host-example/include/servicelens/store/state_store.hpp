@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -167,9 +168,23 @@ private:
     void write_attribute_sets(const std::vector<AttributeSet> &sets,
                               const std::function<int64_t(const std::string &)> &key_of,
                               const std::unordered_set<int64_t> &seen_before);
-    // Writes an incident's row of sets (attribute_packing.hpp), in plugin
-    // order; with `keep_earlier`, the stored sets of other plugins stay.
-    void write_sets(int64_t incident, SetsRow &row, bool keep_earlier);
+    // A table with one JSON row of results per incident, an array of entries.
+    struct ResultRows {
+        const char *table, *column;
+        std::size_t plugin_field;             // where an entry names its plugin
+        std::vector<std::size_t> identity;    // the fields a later entry that replaces it shares
+        std::optional<Statement> insert, select;   // prepared once: a sync writes a row per incident
+    };
+    // Writes an incident's row, entries in plugin order; with `keep_earlier`,
+    // the stored entries that none of `fresh` replaces stay (a plugin that
+    // said nothing this time, or failed, keeps its last word).
+    void write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier);
+    // Repacks version 5's sentiments_v5, a row per score, into a row per incident.
+    void copy_scores();
+    // The batch's scores, one row per incident (sentiment_packing.hpp).
+    void write_scores(const std::vector<SentimentRecord> &scores,
+                      const std::function<int64_t(const std::string &)> &key_of,
+                      const std::unordered_set<int64_t> &seen_before);
     // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
     // incident order, into one row per incident.
     void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
@@ -182,8 +197,8 @@ private:
         int64_t key = 0;
     };
     std::unordered_map<int64_t, RecentShape> recent_shapes_;   // by plugin key: its last set's shape
-    // Prepared once: a sync writes a row per incident.
-    std::optional<Statement> insert_sets_, select_sets_;
+    ResultRows set_rows_{"incident_attributes", "sets", 0, {0}, {}, {}};
+    ResultRows score_rows_{"incident_sentiments", "scores", 1, {0, 1}, {}, {}};
 };
 
 } // namespace servicelens::store

@@ -1,0 +1,64 @@
+// How the state store holds sentiment scores (schema 6).
+//
+// An incident's scores, one per text and analyzer, are one row of
+// incident_sentiments: a JSON array with an entry
+//     [text_id, plugin, plugin_version, label, compound, positive, neutral,
+//      negative, confidence, written_at]
+// per score, plugin being the analyzer's key in plugins and written_at
+// milliseconds since the epoch, or null when unknown. A row per score
+// was three B-tree inserts per incident into an index ordered by text id;
+// a row per incident is one append.
+#pragma once
+
+#include <servicelens/store/state_store.hpp>
+
+#include <nlohmann/json.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace servicelens::store {
+
+// The positions in a score's entry.
+enum ScoreField : std::size_t {
+    score_text_id,
+    score_plugin,
+    score_plugin_version,
+    score_label,
+    score_compound,
+    score_positive,
+    score_neutral,
+    score_negative,
+    score_confidence,
+    score_written_at
+};
+
+// An incident's row of scores, written score by score with RapidJSON's
+// streaming writer (see SetsRow).
+class ScoresRow {
+public:
+    ScoresRow();
+    void add(const SentimentRecord &score, int64_t plugin);
+    bool empty() const noexcept { return scores_ == 0; }
+    // The row as JSON text; valid until the next clear().
+    std::string_view text();
+    void clear();
+
+private:
+    rapidjson::StringBuffer buffer_;
+    rapidjson::Writer<rapidjson::StringBuffer> writer_;
+    std::size_t scores_ = 0;
+    bool closed_ = false;
+};
+
+// A stored score back as a record of `incident_id`; `plugin_ids` maps the
+// plugins table's keys to ids. Throws SqliteError for an entry the host
+// did not write (a file edited by hand).
+SentimentRecord unpack_score(const nlohmann::json &entry, const std::string &incident_id,
+                             const std::map<int64_t, std::string> &plugin_ids);
+
+} // namespace servicelens::store
