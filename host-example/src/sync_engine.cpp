@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <thread>
@@ -110,6 +111,20 @@ std::vector<std::pair<std::size_t, std::size_t>> slices(std::size_t n, int worke
         if (begin < end) out.emplace_back(begin, end);
     }
     return out;
+}
+
+// Runs job(0) ... job(count - 1), each on a thread of its own when there are
+// several; a single slice runs on this thread, which spares a thread per
+// stage and batch when a sync has one worker.
+void on_workers(std::size_t count, const std::function<void(std::size_t)> &job)
+{
+    if (count == 1) {
+        job(0);
+        return;
+    }
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < count; ++w) threads.emplace_back(job, w);
+    for (auto &t : threads) t.join();
 }
 
 // Adds the wall time of a scope to a SyncStats field.
@@ -296,17 +311,14 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             const auto parts = slices(pointers.size(), p.workers);
             std::vector<std::optional<AttributeCollector>> results(parts.size());
             std::vector<std::string> errors(parts.size());
-            std::vector<std::thread> threads;
-            for (std::size_t w = 0; w < parts.size(); ++w)
-                threads.emplace_back([&, w] {
-                    try {
-                        const auto [begin, end] = parts[w];
-                        results[w] = stage.for_worker(w).enrich(std::span(pointers).subspan(begin, end - begin));
-                    } catch (const std::exception &e) {
-                        errors[w] = e.what();
-                    }
-                });
-            for (auto &t : threads) t.join();
+            on_workers(parts.size(), [&](std::size_t w) {
+                try {
+                    const auto [begin, end] = parts[w];
+                    results[w] = stage.for_worker(w).enrich(std::span(pointers).subspan(begin, end - begin));
+                } catch (const std::exception &e) {
+                    errors[w] = e.what();
+                }
+            });
             auto &set_of_incident = found_by_instance[stage.name];
             set_of_incident.assign(incidents.size(), no_set);
             for (std::size_t w = 0; w < parts.size(); ++w) {
@@ -345,18 +357,15 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
             const auto parts = slices(text_pointers.size(), p.workers);
             std::vector<std::optional<SentimentCollector>> results(parts.size());
             std::vector<std::string> errors(parts.size());
-            std::vector<std::thread> threads;
-            for (std::size_t w = 0; w < parts.size(); ++w)
-                threads.emplace_back([&, w] {
-                    try {
-                        const auto [begin, end] = parts[w];
-                        results[w] = stage.for_worker(w).score(std::span(text_pointers).subspan(begin, end - begin),
-                                                               TermsKept::no);
-                    } catch (const std::exception &e) {
-                        errors[w] = e.what();
-                    }
-                });
-            for (auto &t : threads) t.join();
+            on_workers(parts.size(), [&](std::size_t w) {
+                try {
+                    const auto [begin, end] = parts[w];
+                    results[w] = stage.for_worker(w).score(std::span(text_pointers).subspan(begin, end - begin),
+                                                           TermsKept::no);
+                } catch (const std::exception &e) {
+                    errors[w] = e.what();
+                }
+            });
             auto &scored = scored_by_instance[stage.name];
             scored.assign(incidents.size(), {});
             for (std::size_t w = 0; w < parts.size(); ++w) {
