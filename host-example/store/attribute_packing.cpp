@@ -59,53 +59,33 @@ bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
     return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
 }
 
-SetsRow::SetsRow() : writer_(buffer_) { clear(); }
-
-void SetsRow::clear()
-{
-    buffer_.Clear();
-    writer_.Reset(buffer_);
-    writer_.StartArray();
-    sets_ = 0;
-    closed_ = false;
-}
-
 void SetsRow::add(int64_t plugin, const std::string &plugin_version, int64_t shape,
                   const std::vector<AttributeValue> &attributes)
 {
-    const auto string = [&](const std::string &s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
-    const auto observed = [&](sl_timestamp_t t) { t == SL_TIMESTAMP_NONE ? writer_.Null() : writer_.Int64(t); };
+    auto &w = begin_entry();
+    const auto observed = [&](sl_timestamp_t t) { t == SL_TIMESTAMP_NONE ? w.Null() : w.Int64(t); };
     const AttributeValue &first = attributes.front();
-    writer_.StartArray();
-    writer_.Int64(plugin);
+    w.Int64(plugin);
     string(plugin_version);
-    writer_.Int64(shape);
-    writer_.Double(first.confidence);
+    w.Int64(shape);
+    w.Double(first.confidence);
     string(first.source);
     observed(first.observed_at);
-    writer_.StartArray();
+    w.StartArray();
     for (const AttributeValue &a : attributes) {
         if (same_provenance(a, first)) {
             string(a.value);
             continue;
         }
-        writer_.StartArray();
+        w.StartArray();
         string(a.value);
-        writer_.Double(a.confidence);
+        w.Double(a.confidence);
         string(a.source);
         observed(a.observed_at);
-        writer_.EndArray();
+        w.EndArray();
     }
-    writer_.EndArray();
-    writer_.EndArray();
-    ++sets_;
-}
-
-std::string_view SetsRow::text()
-{
-    if (!closed_) writer_.EndArray();
-    closed_ = true;
-    return {buffer_.GetString(), buffer_.GetSize()};
+    w.EndArray();
+    end_entry();
 }
 
 std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,

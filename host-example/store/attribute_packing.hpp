@@ -15,9 +15,9 @@
 
 #include <servicelens/store/state_store.hpp>
 
+#include "json_row.hpp"
+
 #include <nlohmann/json.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 #include <string_view>
@@ -46,25 +46,11 @@ AttributeShape parse_shape(std::string_view json);
 // Whether an attribute's provenance is the set's (its first attribute's).
 bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept;
 
-// An incident's row of sets, written set by set. RapidJSON's streaming
-// writer, because nlohmann-json can only write a document it has built:
-// building, writing and freeing one per incident was a quarter of the
-// state store's time, and writing this way about a fifth of that.
-class SetsRow {
+// An incident's row of sets (json_row.hpp).
+class SetsRow : public JsonRow {
 public:
-    SetsRow();
     // Adds a set; `attributes` is not empty.
     void add(int64_t plugin, const std::string &plugin_version, int64_t shape, const std::vector<AttributeValue> &attributes);
-    bool empty() const noexcept { return sets_ == 0; }
-    // The row as JSON text; valid until the next clear().
-    std::string_view text();
-    void clear();
-
-private:
-    rapidjson::StringBuffer buffer_;
-    rapidjson::Writer<rapidjson::StringBuffer> writer_;
-    std::size_t sets_ = 0;
-    bool closed_ = false;
 };
 
 // The provenance a set's entry holds once for most of its values.

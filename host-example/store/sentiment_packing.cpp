@@ -6,37 +6,17 @@
 
 namespace servicelens::store {
 
-ScoresRow::ScoresRow() : writer_(buffer_) { clear(); }
-
-void ScoresRow::clear()
-{
-    buffer_.Clear();
-    writer_.Reset(buffer_);
-    writer_.StartArray();
-    scores_ = 0;
-    closed_ = false;
-}
-
 void ScoresRow::add(const SentimentRecord &score, int64_t plugin)
 {
-    const auto string = [&](const std::string &s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
-    writer_.StartArray();
+    auto &w = begin_entry();
     string(score.text_id);
-    writer_.Int64(plugin);
+    w.Int64(plugin);
     string(score.plugin_version);
-    writer_.Int(score.label);
+    w.Int(score.label);
     for (const double share : {score.compound, score.positive, score.neutral, score.negative, score.confidence})
-        writer_.Double(share);
-    score.written_at == SL_TIMESTAMP_NONE ? writer_.Null() : writer_.Int64(score.written_at);
-    writer_.EndArray();
-    ++scores_;
-}
-
-std::string_view ScoresRow::text()
-{
-    if (!closed_) writer_.EndArray();
-    closed_ = true;
-    return {buffer_.GetString(), buffer_.GetSize()};
+        w.Double(share);
+    score.written_at == SL_TIMESTAMP_NONE ? w.Null() : w.Int64(score.written_at);
+    end_entry();
 }
 
 SentimentRecord unpack_score(const nlohmann::json &entry, const std::string &incident_id,

@@ -12,14 +12,13 @@
 
 #include <servicelens/store/state_store.hpp>
 
+#include "json_row.hpp"
+
 #include <nlohmann/json.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdint>
 #include <map>
 #include <string>
-#include <string_view>
 
 namespace servicelens::store {
 
@@ -37,22 +36,10 @@ enum ScoreField : std::size_t {
     score_written_at
 };
 
-// An incident's row of scores, written score by score with RapidJSON's
-// streaming writer (see SetsRow).
-class ScoresRow {
+// An incident's row of scores (json_row.hpp).
+class ScoresRow : public JsonRow {
 public:
-    ScoresRow();
     void add(const SentimentRecord &score, int64_t plugin);
-    bool empty() const noexcept { return scores_ == 0; }
-    // The row as JSON text; valid until the next clear().
-    std::string_view text();
-    void clear();
-
-private:
-    rapidjson::StringBuffer buffer_;
-    rapidjson::Writer<rapidjson::StringBuffer> writer_;
-    std::size_t scores_ = 0;
-    bool closed_ = false;
 };
 
 // A stored score back as a record of `incident_id`; `plugin_ids` maps the

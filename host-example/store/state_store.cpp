@@ -9,7 +9,7 @@
 #include <chrono>
 #include <map>
 #include <algorithm>
-#include <tuple>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -336,6 +336,33 @@ void mark_sent(Database &db, std::span<const int64_t> ids, int64_t now)
     }
 }
 
+// A batch's result with its incident's and plugin's keys.
+template <class Result>
+struct Keyed {
+    int64_t incident, plugin;
+    const Result *result;
+};
+
+// Calls write(incident, results) for each incident's results, keeping
+// their order within an incident.
+template <class Result, class Write>
+void for_each_incident_of(std::vector<Keyed<Result>> &keyed, Write write)
+{
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.incident < b.incident; });
+    for (std::size_t first = 0, end = 0; first < keyed.size(); first = end) {
+        while (end < keyed.size() && keyed[end].incident == keyed[first].incident) ++end;
+        write(keyed[first].incident, std::span<const Keyed<Result>>(keyed).subspan(first, end - first));
+    }
+}
+
+// Whether a result after the k-th in `results` replaces it.
+template <class Result, class Same>
+bool replaced_later(std::span<const Keyed<Result>> results, std::size_t k, Same same)
+{
+    return std::any_of(results.begin() + static_cast<std::ptrdiff_t>(k + 1), results.end(),
+                       [&](const Keyed<Result> &later) { return same(results[k], later); });
+}
+
 int64_t plugin_of(const nlohmann::json &set) { return set.at(set_plugin).get<int64_t>(); }
 
 } // namespace
@@ -416,22 +443,28 @@ int64_t StateStore::shape_key(int64_t plugin, const std::vector<AttributeValue> 
                interned_key(db_, "attribute_shapes", "attributes", shape_json(attributes));
 }
 
-void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of)
+void StateStore::copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add)
 {
-    SetsRow row;
     int64_t incident = 0;
     const auto write_incident = [&] {
-        if (!row.empty()) write_row(set_rows_, incident, row.text(), false);
+        if (!row.empty()) write_row(table, incident, row.text(), false);
         row.clear();
     };
     while (rows.step()) {
         if (rows.integer(0) != incident) write_incident();
         incident = rows.integer(0);
-        const std::vector<AttributeValue> attributes = attributes_of(rows);
-        if (!attributes.empty())
-            row.add(rows.integer(1), rows.text(2), shape_key(rows.integer(1), attributes), attributes);
+        add(rows);
     }
     write_incident();
+}
+
+void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of)
+{
+    SetsRow row;
+    copy_rows(rows, set_rows_, row, [&](const Statement &old) {
+        const std::vector<AttributeValue> attributes = attributes_of(old);
+        if (!attributes.empty()) row.add(old.integer(1), old.text(2), shape_key(old.integer(1), attributes), attributes);
+    });
 }
 
 void StateStore::copy_scores()
@@ -439,20 +472,12 @@ void StateStore::copy_scores()
     Statement v5 = db_.prepare("SELECT incident, text_id, plugin, plugin_version, label, compound, positive, neutral, "
                                "negative, confidence, written_at FROM sentiments_v5 ORDER BY incident, plugin, text_id");
     ScoresRow row;
-    int64_t incident = 0;
-    const auto write_incident = [&] {
-        if (!row.empty()) write_row(score_rows_, incident, row.text(), false);
-        row.clear();
-    };
-    while (v5.step()) {
-        if (v5.integer(0) != incident) write_incident();
-        incident = v5.integer(0);
-        const SentimentRecord score{{}, v5.text(1), {}, v5.text(3), static_cast<int>(v5.integer(4)), v5.real(5),
-                                    v5.real(6), v5.real(7), v5.real(8), v5.real(9),
-                                    v5.is_null(10) ? SL_TIMESTAMP_NONE : v5.integer(10)};
-        row.add(score, v5.integer(2));
-    }
-    write_incident();
+    copy_rows(v5, score_rows_, row, [&](const Statement &old) {
+        const SentimentRecord score{{}, old.text(1), {}, old.text(3), static_cast<int>(old.integer(4)), old.real(5),
+                                    old.real(6), old.real(7), old.real(8), old.real(9),
+                                    old.is_null(10) ? SL_TIMESTAMP_NONE : old.integer(10)};
+        row.add(score, old.integer(2));
+    });
 }
 
 void StateStore::write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier)
@@ -499,57 +524,42 @@ void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_set
                                       const std::function<int64_t(const std::string &)> &key_of,
                                       const std::unordered_set<int64_t> &seen_before)
 {
-    struct KeyedSet {
-        int64_t incident, plugin;
-        const AttributeSet *set;
-    };
-    std::vector<KeyedSet> keyed;
+    std::vector<Keyed<AttributeSet>> keyed;
     keyed.reserve(batch_sets.size());
     for (const AttributeSet &set : batch_sets)
         if (!set.attributes.empty()) keyed.push_back({key_of(set.incident_id), plugin_key(set.plugin_id), &set});
-    std::stable_sort(keyed.begin(), keyed.end(), [](const KeyedSet &a, const KeyedSet &b) {
-        return std::tie(a.incident, a.plugin) < std::tie(b.incident, b.plugin);
-    });
+    // In plugin order within an incident, as the row keeps them.
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.plugin < b.plugin; });
     SetsRow row;
-    for (std::size_t k = 0; k < keyed.size(); ++k) {
-        const KeyedSet &here = keyed[k];
-        const bool last_of_incident = k + 1 == keyed.size() || keyed[k + 1].incident != here.incident;
-        // A plugin's later set for the incident in the same batch replaces this one.
-        if (!last_of_incident && keyed[k + 1].plugin == here.plugin) continue;
-        row.add(here.plugin, here.set->plugin_version, shape_key(here.plugin, here.set->attributes), here.set->attributes);
-        if (!last_of_incident) continue;
-        write_row(set_rows_, here.incident, row.text(), seen_before.contains(here.incident));
+    for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<AttributeSet>> sets) {
         row.clear();
-    }
+        for (std::size_t k = 0; k < sets.size(); ++k)
+            // A plugin's later set for the incident in the same batch replaces this one.
+            if (!replaced_later(sets, k, [](const auto &a, const auto &b) { return a.plugin == b.plugin; }))
+                row.add(sets[k].plugin, sets[k].result->plugin_version, shape_key(sets[k].plugin, sets[k].result->attributes),
+                        sets[k].result->attributes);
+        write_row(set_rows_, incident, row.text(), seen_before.contains(incident));
+    });
 }
 
 void StateStore::write_scores(const std::vector<SentimentRecord> &scores,
                               const std::function<int64_t(const std::string &)> &key_of,
                               const std::unordered_set<int64_t> &seen_before)
 {
-    struct KeyedScore {
-        int64_t incident, plugin;
-        const SentimentRecord *score;
-    };
-    std::vector<KeyedScore> keyed;
+    std::vector<Keyed<SentimentRecord>> keyed;
     keyed.reserve(scores.size());
     for (const SentimentRecord &r : scores) keyed.push_back({key_of(r.incident_id), plugin_key(r.plugin_id), &r});
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [](const KeyedScore &a, const KeyedScore &b) { return a.incident < b.incident; });
     ScoresRow row;
-    for (std::size_t first = 0, end = 0; first < keyed.size(); first = end) {
-        while (end < keyed.size() && keyed[end].incident == keyed[first].incident) ++end;
-        for (std::size_t k = first; k < end; ++k) {
-            // A later score for the same text by the same analyzer replaces this one.
-            const auto replaced = [&](const KeyedScore &later) {
-                return later.plugin == keyed[k].plugin && later.score->text_id == keyed[k].score->text_id;
-            };
-            if (std::none_of(keyed.begin() + static_cast<std::ptrdiff_t>(k + 1), keyed.begin() + static_cast<std::ptrdiff_t>(end), replaced))
-                row.add(*keyed[k].score, keyed[k].plugin);
-        }
-        write_row(score_rows_, keyed[first].incident, row.text(), seen_before.contains(keyed[first].incident));
+    for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<SentimentRecord>> group) {
         row.clear();
-    }
+        for (std::size_t k = 0; k < group.size(); ++k)
+            // A later score for the same text by the same analyzer replaces this one.
+            if (!replaced_later(group, k, [](const auto &a, const auto &b) {
+                    return a.plugin == b.plugin && a.result->text_id == b.result->text_id;
+                }))
+                row.add(*group[k].result, group[k].plugin);
+        write_row(score_rows_, incident, row.text(), seen_before.contains(incident));
+    });
 }
 
 void StateStore::commit_batch(const BatchCommit &batch)

@@ -27,7 +27,7 @@
 
 namespace servicelens::store {
 
-class SetsRow;   // an incident's row of attribute sets as it is written (attribute_packing.hpp)
+class JsonRow;   // an incident's row of results as it is written (json_row.hpp)
 
 // Where the next pull starts: after (updated_at, id), so ties on
 // updated_at neither skip nor repeat an incident.
@@ -179,6 +179,9 @@ private:
     // the stored entries that none of `fresh` replaces stay (a plugin that
     // said nothing this time, or failed, keeps its last word).
     void write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier);
+    // Repacks older results, `rows` in incident order, into a row per
+    // incident of `table`: add() puts each old row's entry into `row`.
+    void copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add);
     // Repacks version 5's sentiments_v5, a row per score, into a row per incident.
     void copy_scores();
     // The batch's scores, one row per incident (sentiment_packing.hpp).
