@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
-#include <algorithm>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -317,22 +317,18 @@ const AttributeShape &shape_of(const std::map<int64_t, AttributeShape> &shapes, 
     return found->second;
 }
 
-// Marks outbox entries sent, a run of consecutive ids per statement: a
-// batch's entries are consecutive, and a statement per entry was a tenth
-// of a commit's work.
+// Marks outbox entries sent, each once however often it is named: one
+// place for the acknowledgements that ride in a batch's commit and those
+// made on their own.
 void mark_sent(Database &db, std::span<const int64_t> ids, int64_t now)
 {
-    std::vector<int64_t> sorted(ids.begin(), ids.end());
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    Statement q = db.prepare(
-        "UPDATE outbox SET sent_at = ?3, attempts = attempts + 1, last_error = NULL WHERE id BETWEEN ?1 AND ?2");
-    for (std::size_t first = 0; first < sorted.size();) {
-        std::size_t last = first;
-        while (last + 1 < sorted.size() && sorted[last + 1] == sorted[last] + 1) ++last;
-        q.bind(1, sorted[first]).bind(2, sorted[last]).bind(3, now);
+    std::vector<int64_t> unique(ids.begin(), ids.end());
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    Statement q = db.prepare("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1");
+    for (const int64_t id : unique) {
+        q.bind(1, id).bind(2, now);
         q.run();
-        first = last + 1;
     }
 }
 
@@ -343,12 +339,11 @@ struct Keyed {
     const Result *result;
 };
 
-// Calls write(incident, results) for each incident's results, keeping
-// their order within an incident.
+// Calls write(incident, results) for each incident's run of `keyed`,
+// which is in incident order.
 template <class Result, class Write>
-void for_each_incident_of(std::vector<Keyed<Result>> &keyed, Write write)
+void for_each_incident_of(const std::vector<Keyed<Result>> &keyed, Write write)
 {
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.incident < b.incident; });
     for (std::size_t first = 0, end = 0; first < keyed.size(); first = end) {
         while (end < keyed.size() && keyed[end].incident == keyed[first].incident) ++end;
         write(keyed[first].incident, std::span<const Keyed<Result>>(keyed).subspan(first, end - first));
@@ -368,7 +363,10 @@ int64_t plugin_of(const nlohmann::json &set) { return set.at(set_plugin).get<int
 } // namespace
 
 
-StateStore::StateStore(const std::filesystem::path &file) : db_(file)
+StateStore::StateStore(const std::filesystem::path &file)
+    : db_(file),
+      set_rows_{"incident_attributes", "sets", set_plugin, {set_plugin}, {}, {}},
+      score_rows_{"incident_sentiments", "scores", score_plugin, {score_text_id, score_plugin}, {}, {}}
 {
     Transaction migrate(db_);
     Statement version = db_.prepare("PRAGMA user_version");
@@ -529,7 +527,9 @@ void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_set
     for (const AttributeSet &set : batch_sets)
         if (!set.attributes.empty()) keyed.push_back({key_of(set.incident_id), plugin_key(set.plugin_id), &set});
     // In plugin order within an incident, as the row keeps them.
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.plugin < b.plugin; });
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+        return a.incident != b.incident ? a.incident < b.incident : a.plugin < b.plugin;
+    });
     SetsRow row;
     for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<AttributeSet>> sets) {
         row.clear();
@@ -549,6 +549,7 @@ void StateStore::write_scores(const std::vector<SentimentRecord> &scores,
     std::vector<Keyed<SentimentRecord>> keyed;
     keyed.reserve(scores.size());
     for (const SentimentRecord &r : scores) keyed.push_back({key_of(r.incident_id), plugin_key(r.plugin_id), &r});
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.incident < b.incident; });
     ScoresRow row;
     for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<SentimentRecord>> group) {
         row.clear();

@@ -19,8 +19,8 @@
 #include <map>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -182,15 +182,15 @@ private:
     // Repacks older results, `rows` in incident order, into a row per
     // incident of `table`: add() puts each old row's entry into `row`.
     void copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add);
+    // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
+    // incident order, into one row per incident.
+    void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
     // Repacks version 5's sentiments_v5, a row per score, into a row per incident.
     void copy_scores();
     // The batch's scores, one row per incident (sentiment_packing.hpp).
     void write_scores(const std::vector<SentimentRecord> &scores,
                       const std::function<int64_t(const std::string &)> &key_of,
                       const std::unordered_set<int64_t> &seen_before);
-    // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
-    // incident order, into one row per incident.
-    void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
 
     Database db_;
     std::map<std::string, int64_t> plugin_keys_;
@@ -200,8 +200,7 @@ private:
         int64_t key = 0;
     };
     std::unordered_map<int64_t, RecentShape> recent_shapes_;   // by plugin key: its last set's shape
-    ResultRows set_rows_{"incident_attributes", "sets", 0, {0}, {}, {}};
-    ResultRows score_rows_{"incident_sentiments", "scores", 1, {0, 1}, {}, {}};
+    ResultRows set_rows_, score_rows_;   // their fields: attribute_packing.hpp, sentiment_packing.hpp
 };
 
 } // namespace servicelens::store
