@@ -10,24 +10,33 @@ namespace servicelens::host {
 
 namespace {
 
-// E-mail addresses compare ignoring case and surrounding space; ids as written.
-std::string caller_key(std::string_view caller)
+// E-mail addresses compare ignoring case and surrounding space; ids as
+// written. An address with capitals is lower-cased into `scratch`; the
+// others, nearly all of them, are looked up where they are.
+std::string_view caller_key(std::string_view caller, std::string &scratch)
 {
     const auto begin = caller.find_first_not_of(" \t");
     if (begin == std::string_view::npos) return {};
     caller = caller.substr(begin, caller.find_last_not_of(" \t") - begin + 1);
-    return caller.find('@') == std::string_view::npos ? std::string(caller) : ascii_lower(caller);
+    const auto capital = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (caller.find('@') == std::string_view::npos || std::none_of(caller.begin(), caller.end(), capital)) return caller;
+    scratch.assign(caller);
+    for (char &c : scratch)
+        if (capital(c)) c = static_cast<char>(c - 'A' + 'a');
+    return scratch;
 }
 
 } // namespace
 
 CallerHistory::CallerHistory(StoredLoader load_stored) : load_stored_(std::move(load_stored)) {}
 
-uint32_t CallerHistory::intern(const std::string &text)
+uint32_t CallerHistory::intern(std::string_view text)
 {
-    const auto [it, added] = string_index_.emplace(text, static_cast<uint32_t>(strings_.size()));
-    if (added) strings_.push_back(text);
-    return it->second;
+    if (const auto known = string_index_.find(text); known != string_index_.end()) return known->second;
+    const auto key = static_cast<uint32_t>(strings_.size());
+    strings_.emplace_back(text);
+    string_index_.emplace(strings_.back(), key);
+    return key;
 }
 
 void CallerHistory::index(uint32_t key, std::size_t entry)
@@ -44,7 +53,8 @@ void CallerHistory::add(const OwnedIncident &incident, bool replace)
 {
     const auto known = entry_of_incident_.find(incident.id);
     if (known != entry_of_incident_.end() && !replace) return;
-    const uint32_t email = intern(caller_key(incident.caller_email)), id = intern(caller_key(incident.caller_id));
+    const uint32_t email = intern(caller_key(incident.caller_email, key_scratch_));
+    const uint32_t id = intern(caller_key(incident.caller_id, key_scratch_));
     const Entry entry{incident.opened_at,
                       incident.resolved_at,
                       incident.reopen_count,
@@ -83,7 +93,8 @@ sl_status_t CallerHistory::visit(std::string_view caller, sl_timestamp_t before,
 {
     if (!fn || !is_valid_utf8(caller)) return SL_STATUS_INVALID_ARGUMENT;
     load_stored_once();
-    const auto found = string_index_.find(caller_key(caller));
+    std::string scratch;
+    const auto found = string_index_.find(caller_key(caller, scratch));
     if (found == string_index_.end() || found->second >= by_caller_.size()) return SL_STATUS_OK;
     const auto &list = by_caller_[found->second];
     auto end = std::lower_bound(list.begin(), list.end(), before,

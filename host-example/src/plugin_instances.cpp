@@ -93,8 +93,11 @@ ContextProviderInstance::~ContextProviderInstance() { self_->api->destroy(self_)
 AttributeCollector ContextProviderInstance::enrich(std::span<const sl_incident_t *const> incidents)
 {
     AttributeCollector found(incidents.size());
+    found.attributes.reserve(incidents.size() * per_thousand_.load(std::memory_order_relaxed) / 1000);
     const sl_status_t status = self_->api->enrich(self_, incidents.data(), incidents.size(), found.sink());
     if (status != SL_STATUS_OK) fail("enrich", status, self_->api->get_last_error(self_));
+    if (!incidents.empty())
+        per_thousand_.store(found.attributes.size() * 1000 / incidents.size() + 1, std::memory_order_relaxed);
     return found;
 }
 

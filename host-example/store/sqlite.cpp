@@ -84,6 +84,13 @@ Statement &Statement::bind(int index, std::string_view text)
     return *this;
 }
 
+Statement &Statement::bind_borrowed(int index, std::string_view text)
+{
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC) != SQLITE_OK)
+        db_->fail("cannot bind parameter " + std::to_string(index) + " of `" + sql_ + "`");
+    return *this;
+}
+
 Statement &Statement::bind(int index, int64_t value)
 {
     if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_->fail("cannot bind `" + sql_ + "`");

@@ -1,11 +1,14 @@
 #include <servicelens/store/state_store.hpp>
 
+#include "incident_lookup.hpp"
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <unistd.h>
 
 using namespace servicelens::store;
@@ -130,6 +133,88 @@ TEST_CASE("results survive reopening the file, one incident at a time")
     CHECK(seen == std::vector<std::string>{"a", "b"});
 }
 
+TEST_CASE("incidents whose ids share a hash are told apart, and each is found again when it comes back")
+{
+    // Two ids with the same 32-bit hash: a birthday search finds one in
+    // about 80,000 tries; the bound only stops a broken hash.
+    std::unordered_map<int64_t, std::string> id_of_hash;
+    std::string first, second;
+    for (int n = 0; n < 2'000'000 && second.empty(); ++n) {
+        std::string id = "INC" + std::to_string(n);
+        const auto [known, added] = id_of_hash.emplace(incident_id_hash("desk", id), id);
+        if (!added) first = known->second, second = id;
+    }
+    REQUIRE_FALSE(second.empty());
+    REQUIRE(incident_id_hash("desk", first) == incident_id_hash("desk", second));
+    TempStore temp;
+    StateStore state(temp.file);
+    state.commit_batch(batch(first, 100));
+    state.commit_batch(batch(second, 200));
+    BatchCommit again = batch(first, 300);
+    again.incidents[0].json = R"({"again":true})";
+    state.commit_batch(again);
+    std::map<std::string, std::string> bodies;
+    state.for_each_incident([&](const StoredIncident &i, const auto &, const auto &) { bodies[i.id] = i.json; });
+    CHECK(bodies == std::map<std::string, std::string>{{first, R"({"again":true})"}, {second, "{}"}});
+}
+
+TEST_CASE("the same id from two connectors is two incidents, read back in connector and id order")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    state.commit_batch(batch("b", 100));
+    BatchCommit other = batch("a", 100);
+    other.connector = other.incidents[0].connector = other.outbox[0].connector = "cmdb";
+    state.commit_batch(other);
+    other.incidents[0].id = other.attribute_sets[0].incident_id = other.outbox[0].incident_id = "b";
+    other.outbox[0].idempotency_key = "cmdb:b";
+    state.commit_batch(other);
+    state.commit_batch(batch("a", 200));
+    std::vector<std::string> seen;
+    state.for_each_incident([&](const StoredIncident &i, const auto &, const auto &) { seen.push_back(i.connector + "/" + i.id); });
+    CHECK(seen == std::vector<std::string>{"cmdb/a", "cmdb/b", "desk/a", "desk/b"});
+}
+
+TEST_CASE("a version 6 state store is migrated: its incidents keep their keys and are found by their id hash")
+{
+    TempStore temp;
+    {
+        StateStore current(temp.file);   // lays out version 7; its incidents table turned back into version 6's
+        current.commit_batch(batch("a", 100));
+        current.database().execute(R"sql(
+            DROP TABLE incidents;
+            CREATE TABLE incidents (key INTEGER PRIMARY KEY, connector TEXT NOT NULL, id TEXT NOT NULL,
+                body TEXT NOT NULL, seen_at INTEGER NOT NULL, UNIQUE (connector, id));
+            INSERT INTO incidents VALUES (1, 'desk', 'a', '{"v":6}', 1), (7, 'desk', 'b', '{"v":6}', 1);
+            PRAGMA user_version = 6;
+        )sql");
+    }
+    StateStore state(temp.file);
+    Statement hashes = state.database().prepare("SELECT key, id, id_hash FROM incidents ORDER BY key");
+    std::vector<std::string> rows;
+    while (hashes.step()) {
+        CHECK(hashes.integer(2) == incident_id_hash("desk", hashes.text(1)));
+        rows.push_back(std::to_string(hashes.integer(0)) + " " + hashes.text(1));
+    }
+    CHECK(rows == std::vector<std::string>{"1 a", "7 b"});
+    // Incident a comes back: the same key, its new body, and its results from before the migration kept.
+    BatchCommit again = batch("a", 200);
+    again.incidents[0].json = R"({"v":7})";
+    again.attribute_sets[0].plugin_id = "q";
+    state.commit_batch(again);
+    std::map<std::string, std::string> bodies;
+    std::size_t sets_of_a = 0;
+    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes, const auto &) {
+        bodies[i.id] = i.json;
+        if (i.id == "a") sets_of_a = attributes.size();
+    });
+    CHECK(bodies == std::map<std::string, std::string>{{"a", R"({"v":7})"}, {"b", R"({"v":6})"}});
+    CHECK(sets_of_a == 2);   // plugin p's from before, and q's
+    Statement keys = state.database().prepare("SELECT key FROM incidents WHERE id = 'a'");
+    REQUIRE(keys.step());
+    CHECK(keys.integer(0) == 1);
+}
+
 TEST_CASE("a newer plugin version replaces the results of the older one")
 {
     TempStore temp;
@@ -200,6 +285,25 @@ TEST_CASE("packed attributes read back exactly, and the attributes view shows on
     CHECK(rows == std::vector<std::string>{"p|1.0.0|activity.last_apps|json|1.0|t|null",
                                            "p|1.0.0|caller.note|string|0.125|hr:7|1700000000123",
                                            "p|1.0.0|incident.age_hours|number|0.3|x|-5"});
+}
+
+TEST_CASE("values read back exactly whether they need escaping or not")
+{
+    TempStore temp;
+    StateStore state(temp.file);
+    BatchCommit b = batch("a", 100);
+    const std::vector<std::string> values{"",         "Zurich, floor 3",  "quote \" inside", "back\\slash",
+                                          "tab\there", std::string("nul\0in", 6), "\x7f delete",  "Z\u00fcrich",
+                                          "\x1f unit separator", "{\"json\": [1, 2]}"};
+    b.attribute_sets[0].attributes.clear();
+    for (std::size_t k = 0; k < values.size(); ++k)
+        b.attribute_sets[0].attributes.push_back({"caller.v" + std::to_string(k), "string", values[k], 1.0, "t", SL_TIMESTAMP_NONE});
+    state.commit_batch(b);
+    std::vector<std::string> found;
+    state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes, const auto &) {
+        for (const AttributeRecord &a : attributes) found.push_back(a.value);
+    });
+    CHECK(found == values);
 }
 
 TEST_CASE("sets with the same keys share one shape, each set stores only its values, and an incident's sets are one row")
@@ -368,8 +472,8 @@ TEST_CASE("a version 5 state store is migrated: its sets and scores, a row per p
 {
     TempStore temp;
     {
-        // The version 5 tables that version 6 changes, as ServiceLens wrote them; the others are version 4's.
-        StateStore current(temp.file);   // lays out version 6; turned back into version 5 below
+        // The version 5 tables that versions 6 and 7 change, as ServiceLens wrote them; the others are version 4's.
+        StateStore current(temp.file);   // lays out version 7; turned back into version 5 below
         current.database().execute(R"sql(
             DROP VIEW attributes;
             DROP TABLE incident_attributes;
@@ -395,6 +499,9 @@ TEST_CASE("a version 5 state store is migrated: its sets and scores, a row per p
             INSERT INTO outbox (connector, incident_id, idempotency_key, kind, field, body, created_at)
                 VALUES ('desk', 'b', 'desk:b:100', 'work_note', '', 'hi', 1),
                        ('desk', 'a', 'desk:a:100', 'work_note', '', 'hi', 1);
+            DROP TABLE incidents;
+            CREATE TABLE incidents (key INTEGER PRIMARY KEY, connector TEXT NOT NULL, id TEXT NOT NULL,
+                body TEXT NOT NULL, seen_at INTEGER NOT NULL, UNIQUE (connector, id));
             INSERT INTO incidents (key, connector, id, body, seen_at) VALUES (1, 'desk', 'a', '{}', 1), (2, 'desk', 'b', '{}', 1);
             INSERT INTO plugins VALUES (1, 'p'), (2, 'q');
             INSERT INTO attribute_shapes VALUES (1, '[["caller.site","string"],["caller.vip","boolean"]]'),

@@ -49,7 +49,15 @@ private:
         uint32_t email_key, id_key;        // into strings_: where by_caller_ lists it
     };
 
-    uint32_t intern(const std::string &text);
+    // Looked up by string_view: no key is copied to find what is known.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    };
+    template <class Value>
+    using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+
+    uint32_t intern(std::string_view text);
     // Lists the entry under the caller key, in opened_at order.
     void index(uint32_t key, std::size_t entry);
     void load_stored_once() const;
@@ -57,13 +65,14 @@ private:
     StoredLoader load_stored_;
     mutable std::once_flag stored_loaded_;
     std::vector<Entry> entries_;
-    std::unordered_map<std::string, std::size_t> entry_of_incident_;
+    TextMap<std::size_t> entry_of_incident_;
     std::vector<std::string> strings_;
     // By interned lower-cased e-mail or caller id (strings_'s index): the
     // entries, ordered by opened_at. Indexed, not hashed again: adding an
     // incident was seven hash lookups, most of them cache misses.
     std::vector<std::vector<std::size_t>> by_caller_;
-    std::unordered_map<std::string, uint32_t> string_index_;
+    TextMap<uint32_t> string_index_;
+    std::string key_scratch_;   // add()'s lower-cased e-mail address
 };
 
 } // namespace servicelens::host
