@@ -65,8 +65,9 @@ bool is_json_array_or_object(std::string_view text)
     return !reader.Parse<rapidjson::kParseIterativeFlag>(bytes, ignore).IsError();
 }
 
-// The problem with an attribute, or an empty string when it is valid.
-std::string attribute_problem(const sl_context_attribute_t &a, std::size_t batch_size)
+// The problem with an attribute, or an empty string when it is valid. A
+// known key or source is one that passed these checks before.
+std::string attribute_problem(const sl_context_attribute_t &a, std::size_t batch_size, bool known_key, bool known_source)
 {
     if (a.struct_size < attribute_size_v1_0)
         return fmt::format("struct_size {} is smaller than ABI 1.0's {}", a.struct_size, attribute_size_v1_0);
@@ -74,9 +75,10 @@ std::string attribute_problem(const sl_context_attribute_t &a, std::size_t batch
         return fmt::format("incident_index {} is outside the batch of {}", a.incident_index, batch_size);
     if (!valid_view(a.key) || a.key.size == 0) return "the key is empty";
     if (!valid_view(a.text) || !valid_view(a.source)) return "a string view has a size but no data";
-    if (!is_valid_utf8(view(a.key)) || !is_valid_utf8(view(a.text)) || !is_valid_utf8(view(a.source)))
+    if ((!known_key && !is_valid_utf8(view(a.key))) || !is_valid_utf8(view(a.text)) ||
+        (!known_source && !is_valid_utf8(view(a.source))))
         return "a string is not valid UTF-8";
-    if (!is_attribute_key(view(a.key)))
+    if (!known_key && !is_attribute_key(view(a.key)))
         return "the key is not lower-case words joined by dots, with a namespace (like caller.department)";
     if (a.type == SL_VALUE_JSON && !is_json_array_or_object(view(a.text))) return "a json value is not a JSON array or object";
     if (a.type > SL_VALUE_JSON) return fmt::format("unknown value type {}", a.type);
@@ -119,12 +121,44 @@ std::string Attribute::value_text() const
     }
 }
 
+std::optional<std::string_view> InternedTexts::find(std::string_view text) const
+{
+    if (const auto known = index_.find(text); known != index_.end()) return *known;
+    return std::nullopt;
+}
+
+std::string_view InternedTexts::intern(std::string_view text)
+{
+    if (const auto known = index_.find(text); known != index_.end()) return *known;
+    return *index_.insert(texts_.emplace_back(text)).first;
+}
+
 AttributeCollector::AttributeCollector(std::size_t batch_size) : batch_size_(batch_size)
 {
     sink_.struct_size = sizeof sink_;
     sink_.context = this;
     sink_.emit = &emit;
     sink_.fail = &fail;
+}
+
+AttributeCollector::AttributeCollector(AttributeCollector &&other)
+    : attributes(std::move(other.attributes)), failures(std::move(other.failures)),
+      violations(std::move(other.violations)), batch_size_(other.batch_size_), keys_(std::move(other.keys_)),
+      sources_(std::move(other.sources_)),
+      sink_(other.sink_)
+{
+    sink_.context = this;
+}
+
+AttributeCollector &AttributeCollector::operator=(AttributeCollector &&other)
+{
+    attributes = std::move(other.attributes);
+    failures = std::move(other.failures);
+    violations = std::move(other.violations);
+    batch_size_ = other.batch_size_;
+    keys_ = std::move(other.keys_);
+    sources_ = std::move(other.sources_);
+    return *this;
 }
 
 sl_status_t AttributeCollector::emit(void *context, const sl_context_attribute_t *a) noexcept
@@ -135,12 +169,16 @@ sl_status_t AttributeCollector::emit(void *context, const sl_context_attribute_t
             self.violations.push_back("emit: attribute is NULL");
             return SL_STATUS_INVALID_ARGUMENT;
         }
-        if (std::string problem = attribute_problem(*a, self.batch_size_); !problem.empty()) {
+        const auto known_key = valid_view(a->key) ? self.keys_.find(view(a->key)) : std::nullopt;
+        const auto known_source = valid_view(a->source) ? self.sources_.find(view(a->source)) : std::nullopt;
+        if (std::string problem = attribute_problem(*a, self.batch_size_, known_key.has_value(), known_source.has_value());
+            !problem.empty()) {
             self.violations.push_back(fmt::format("emit '{}': {}", a->key.data ? copy(a->key) : "", problem));
             return SL_STATUS_INVALID_ARGUMENT;
         }
-        self.attributes.push_back({a->incident_index, copy(a->key), a->type, copy(a->text), a->integer, a->number,
-                                   a->confidence, copy(a->source), a->observed_at});
+        self.attributes.push_back({a->incident_index, known_key ? *known_key : self.keys_.intern(view(a->key)), a->type,
+                                   copy(a->text), a->integer, a->number, a->confidence,
+                                   known_source ? *known_source : self.sources_.intern(view(a->source)), a->observed_at});
         return SL_STATUS_OK;
     } catch (...) {
         return SL_STATUS_INTERNAL;

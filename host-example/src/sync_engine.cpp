@@ -285,6 +285,10 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
         std::vector<const sl_text_t *> text_pointers;
         for (const TextRef &t : texts) text_pointers.push_back(&t.text);
 
+        // The commit's attribute sets borrow their keys and sources from
+        // the collectors, and their ids from the incidents and descriptors:
+        // all of them are kept until the batch is committed.
+        std::vector<AttributeCollector> collected;
         store::BatchCommit commit{connector.name(), {}, {}, {}, {}, page.next, std::move(unacknowledged)};
         unacknowledged.clear();
         // What each instance found, for write-back bodies: per incident, the
@@ -346,9 +350,9 @@ SyncStats SyncEngine::sync(Connector &connector, const SyncOptions &options)
                     std::string value = a.type == SL_VALUE_STRING || a.type == SL_VALUE_JSON ? std::move(a.text)
                                                                                              : a.value_text();
                     commit.attribute_sets[set_of_incident[i]].attributes.push_back(
-                        {std::move(a.key), value_type_name(a.type), std::move(value), a.confidence, std::move(a.source),
-                         a.observed_at});
+                        {a.key, value_type_name(a.type), std::move(value), a.confidence, a.source, a.observed_at});
                 }
+                collected.push_back(std::move(*results[w]));
             }
         }
 

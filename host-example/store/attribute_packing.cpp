@@ -42,7 +42,7 @@ bool has_signature(const std::vector<AttributeValue> &attributes, std::string_vi
 std::string shape_json(const std::vector<AttributeValue> &attributes)
 {
     nlohmann::json shape = nlohmann::json::array();
-    for (const AttributeValue &a : attributes) shape.push_back({a.key, a.type});
+    for (const AttributeValue &a : attributes) shape.push_back({std::string(a.key), std::string(a.type)});
     return shape.dump();
 }
 
@@ -59,7 +59,7 @@ bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept
     return a.confidence == b.confidence && a.source == b.source && a.observed_at == b.observed_at;
 }
 
-void SetsRow::add(int64_t plugin, const std::string &plugin_version, int64_t shape,
+void SetsRow::add(int64_t plugin, std::string_view plugin_version, int64_t shape,
                   const std::vector<AttributeValue> &attributes)
 {
     auto &w = begin_entry();
@@ -88,40 +88,48 @@ void SetsRow::add(int64_t plugin, const std::string &plugin_version, int64_t sha
     end_entry();
 }
 
-std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
-                                          const SetProvenance &provenance)
+std::vector<AttributeRecord> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
+                                           const SetProvenance &provenance)
 {
     if (!values.is_array() || values.size() != shape.size())
         throw SqliteError("an attribute set holds " + std::to_string(values.size()) + " values for a shape of " +
                           std::to_string(shape.size()) + " attributes; was the state store edited by hand?");
-    std::vector<AttributeValue> out;
+    std::vector<AttributeRecord> out;
     out.reserve(shape.size());
     for (std::size_t i = 0; i < shape.size(); ++i) {
         const nlohmann::json &v = values[i];
         if (v.is_string()) {
-            out.push_back({shape[i].first, shape[i].second, v.get<std::string>(), provenance.confidence,
+            out.push_back({{}, {}, {}, shape[i].first, shape[i].second, v.get<std::string>(), provenance.confidence,
                            provenance.source, provenance.observed_at});
             continue;
         }
-        out.push_back({shape[i].first, shape[i].second, v.at(0).get<std::string>(), v.at(1).get<double>(),
+        out.push_back({{}, {}, {}, shape[i].first, shape[i].second, v.at(0).get<std::string>(), v.at(1).get<double>(),
                        v.at(2).get<std::string>(), observed_from(v.at(3))});
     }
     return out;
 }
 
-std::vector<AttributeValue> unpack_v3_attributes(std::string_view json, const SetProvenance &provenance)
+std::vector<AttributeRecord> unpack_v3_attributes(std::string_view json, const SetProvenance &provenance)
 {
-    std::vector<AttributeValue> out;
+    std::vector<AttributeRecord> out;
     for (const nlohmann::json &a : nlohmann::json::parse(json)) {
-        AttributeValue &v = out.emplace_back(AttributeValue{a.at(0).get<std::string>(), a.at(1).get<std::string>(),
-                                                            a.at(2).get<std::string>(), provenance.confidence,
-                                                            provenance.source, provenance.observed_at});
+        AttributeRecord &v = out.emplace_back(AttributeRecord{{}, {}, {}, a.at(0).get<std::string>(), a.at(1).get<std::string>(),
+                                                              a.at(2).get<std::string>(), provenance.confidence,
+                                                              provenance.source, provenance.observed_at});
         if (a.size() < 6) continue;
         v.confidence = a.at(3).get<double>();
         v.source = a.at(4).get<std::string>();
         v.observed_at = observed_from(a.at(5));
     }
     return out;
+}
+
+std::vector<AttributeValue> values_of(const std::vector<AttributeRecord> &records)
+{
+    std::vector<AttributeValue> values;
+    values.reserve(records.size());
+    for (const AttributeRecord &r : records) values.push_back({r.key, r.type, r.value, r.confidence, r.source, r.observed_at});
+    return values;
 }
 
 } // namespace servicelens::store

@@ -50,7 +50,7 @@ bool same_provenance(const AttributeValue &a, const AttributeValue &b) noexcept;
 class SetsRow : public JsonRow {
 public:
     // Adds a set; `attributes` is not empty.
-    void add(int64_t plugin, const std::string &plugin_version, int64_t shape, const std::vector<AttributeValue> &attributes);
+    void add(int64_t plugin, std::string_view plugin_version, int64_t shape, const std::vector<AttributeValue> &attributes);
 };
 
 // The provenance a set's entry holds once for most of its values.
@@ -61,13 +61,17 @@ struct SetProvenance {
 };
 
 // A set back as attributes: its values matched to its shape, each with the
-// set's provenance unless it carries its own. Throws SqliteError when the
-// values do not fit the shape (a file edited by hand).
-std::vector<AttributeValue> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
-                                          const SetProvenance &provenance);
+// set's provenance unless it carries its own. The records' incident and
+// plugin are left for the caller. Throws SqliteError when the values do
+// not fit the shape (a file edited by hand).
+std::vector<AttributeRecord> unpack_values(const AttributeShape &shape, const nlohmann::json &values,
+                                           const SetProvenance &provenance);
 
 // Schema 3 and 4 sets ([[key, type, value] or [key, type, value,
 // confidence, source, observed_at], ...]), read once to migrate them.
-std::vector<AttributeValue> unpack_v3_attributes(std::string_view json, const SetProvenance &provenance);
+std::vector<AttributeRecord> unpack_v3_attributes(std::string_view json, const SetProvenance &provenance);
+
+// Records as the values SetsRow::add takes, borrowing their texts.
+std::vector<AttributeValue> values_of(const std::vector<AttributeRecord> &records);
 
 } // namespace servicelens::store

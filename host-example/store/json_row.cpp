@@ -25,7 +25,7 @@ void JsonRow::end_entry()
     ++entries_;
 }
 
-void JsonRow::string(const std::string &s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void JsonRow::string(std::string_view s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
 std::string_view JsonRow::text()
 {

@@ -25,7 +25,7 @@ protected:
     // Entries are arrays: begin, write the fields, end.
     rapidjson::Writer<rapidjson::StringBuffer> &begin_entry();
     void end_entry();
-    void string(const std::string &s);
+    void string(std::string_view s);
     rapidjson::Writer<rapidjson::StringBuffer> &writer() noexcept { return writer_; }
 
 private:

@@ -159,7 +159,7 @@ CREATE VIEW attributes AS
 
 // The key of `value` in a table that holds each text once under an
 // integer key (plugins, attribute_shapes), the row added when new.
-int64_t interned_key(Database &db, std::string_view table, std::string_view column, const std::string &value)
+int64_t interned_key(Database &db, std::string_view table, std::string_view column, std::string_view value)
 {
     Statement q = db.prepare(fmt::format("INSERT INTO {0} ({1}) VALUES (?1) ON CONFLICT ({1}) DO UPDATE SET {1} = "
                                          "excluded.{1} RETURNING key",
@@ -444,10 +444,10 @@ std::optional<Watermark> StateStore::watermark(const std::string &connector)
     return Watermark{q.integer(0), q.text(1)};
 }
 
-int64_t StateStore::plugin_key(const std::string &plugin_id)
+int64_t StateStore::plugin_key(std::string_view plugin_id)
 {
     if (const auto known = plugin_keys_.find(plugin_id); known != plugin_keys_.end()) return known->second;
-    return plugin_keys_[plugin_id] = interned_key(db_, "plugins", "plugin_id", plugin_id);
+    return plugin_keys_.emplace(plugin_id, interned_key(db_, "plugins", "plugin_id", plugin_id)).first->second;
 }
 
 int64_t StateStore::shape_key(int64_t plugin, const std::vector<AttributeValue> &attributes)
@@ -481,11 +481,12 @@ void StateStore::copy_rows(Statement &rows, ResultRows &table, JsonRow &row, con
     write_incident();
 }
 
-void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of)
+void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeRecord>(const Statement &)> &attributes_of)
 {
     SetsRow row;
     copy_rows(rows, set_rows_, row, [&](const Statement &old) {
-        const std::vector<AttributeValue> attributes = attributes_of(old);
+        const std::vector<AttributeRecord> records = attributes_of(old);
+        const std::vector<AttributeValue> attributes = values_of(records);
         if (!attributes.empty()) row.add(old.integer(1), old.text(2), shape_key(old.integer(1), attributes), attributes);
     });
 }
@@ -544,7 +545,7 @@ void StateStore::write_row(ResultRows &rows, int64_t incident, std::string_view 
 }
 
 void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_sets,
-                                      const std::function<int64_t(const std::string &)> &key_of,
+                                      const std::function<int64_t(std::string_view)> &key_of,
                                       const std::unordered_set<int64_t> &seen_before)
 {
     std::vector<Keyed<AttributeSet>> keyed;
@@ -568,7 +569,7 @@ void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_set
 }
 
 void StateStore::write_scores(const std::vector<SentimentRecord> &scores,
-                              const std::function<int64_t(const std::string &)> &key_of,
+                              const std::function<int64_t(std::string_view)> &key_of,
                               const std::unordered_set<int64_t> &seen_before)
 {
     std::vector<Keyed<SentimentRecord>> keyed;
@@ -630,10 +631,10 @@ void StateStore::commit_batch(const BatchCommit &batch)
         update_incident.run();
         seen_before.insert(incident_keys[i.id] = key);
     }
-    const auto key_of = [&](const std::string &incident_id) {
+    const auto key_of = [&](std::string_view incident_id) {
         const auto found = incident_keys.find(incident_id);
         if (found == incident_keys.end())
-            throw SqliteError("a result for incident '" + incident_id + "' is not in the batch that carries it");
+            throw SqliteError(fmt::format("a result for incident '{}' is not in the batch that carries it", incident_id));
         return found->second;
     };
     write_attribute_sets(batch.attribute_sets, key_of, seen_before);
@@ -781,10 +782,12 @@ void StateStore::for_each_incident(
                 const SetProvenance provenance{set.at(set_confidence).get<double>(), set.at(set_source).get<std::string>(),
                                                observed.is_null() ? SL_TIMESTAMP_NONE : observed.get<sl_timestamp_t>()};
                 const AttributeShape &shape = shape_of(shapes, set.at(set_shape).get<int64_t>(), incident_key);
-                for (AttributeValue &a : unpack_values(shape, set.at(set_values), provenance))
-                    found_attributes.push_back({incident_id, plugin->second, plugin_version, std::move(a.key),
-                                                std::move(a.type), std::move(a.value), a.confidence, std::move(a.source),
-                                                a.observed_at});
+                for (AttributeRecord &a : unpack_values(shape, set.at(set_values), provenance)) {
+                    a.incident_id = incident_id;
+                    a.plugin_id = plugin->second;
+                    a.plugin_version = plugin_version;
+                    found_attributes.push_back(std::move(a));
+                }
             } catch (const nlohmann::json::exception &e) {
                 throw SqliteError(fmt::format("an attribute set of incident '{}' is not the JSON this host writes ({}); "
                                               "was the state store edited by hand?",

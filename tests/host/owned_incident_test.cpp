@@ -35,6 +35,10 @@ TEST_CASE("UTC times print and parse both ways, offsets included")
     CHECK(format_utc(1772442000000) == "2026-03-02T09:00:00Z");
     CHECK(format_utc(1772442000250) == "2026-03-02T09:00:00.250Z");
     CHECK(format_utc(0) == "1970-01-01T00:00:00Z");
+    CHECK(format_utc(1772442000000, servicelens::host::Milliseconds::always) == "2026-03-02T09:00:00.000Z");
+    CHECK(format_utc(-1) == "1969-12-31T23:59:59.999Z");
+    CHECK(format_utc(253402300799999) == "9999-12-31T23:59:59.999Z");
+    CHECK(format_utc(-62135596800000) == "0001-01-01T00:00:00Z");
     CHECK(parse_utc("2026-03-02T09:00:00Z") == 1772442000000);
     CHECK(parse_utc("2026-03-02T09:00:00.250Z") == 1772442000250);
     CHECK(parse_utc("2026-03-02T10:00:00+01:00") == 1772442000000);

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <utility>
+
 using namespace servicelens::host;
 using Catch::Matchers::Contains;
 
@@ -79,6 +81,39 @@ TEST_CASE("attributes that break the ABI's rules are refused and recorded")
     auto spaced_json = attribute(0, "caller.groups", "\n  {\"a\": [1, 2]} ");
     spaced_json.type = SL_VALUE_JSON;
     CHECK(c.sink()->emit(c.sink()->context, &spaced_json) == SL_STATUS_OK);
+}
+
+TEST_CASE("a key or source seen before skips only its own checks, and a refused one is checked every time")
+{
+    AttributeCollector c(1);
+    auto first = attribute(0, "caller.site", "Zurich");
+    first.source = sl_str_from_cstr("hr");
+    REQUIRE(c.sink()->emit(c.sink()->context, &first) == SL_STATUS_OK);
+    // The same key and source again: the value, confidence and index are still checked.
+    auto bad_text = attribute(0, "caller.site", "\xff");
+    bad_text.source = sl_str_from_cstr("hr");
+    auto bad_confidence = attribute(0, "caller.site", "Basel");
+    bad_confidence.confidence = -0.5;
+    auto out_of_batch = attribute(3, "caller.site", "Basel");
+    // A refused key is not kept, so it is refused again; a bad source likewise.
+    auto bad_key = attribute(0, "caller.Site", "Basel");
+    auto bad_source = attribute(0, "caller.site", "Basel");
+    bad_source.source = sl_str_from_cstr("h\xc3");
+    for (auto *a : {&bad_text, &bad_confidence, &out_of_batch, &bad_key, &bad_key, &bad_source, &bad_source})
+        CHECK(c.sink()->emit(c.sink()->context, a) == SL_STATUS_INVALID_ARGUMENT);
+    CHECK(c.violations.size() == 7);
+    auto again = attribute(0, "caller.site", "Bern");
+    again.source = sl_str_from_cstr("hr");
+    REQUIRE(c.sink()->emit(c.sink()->context, &again) == SL_STATUS_OK);
+    REQUIRE(c.attributes.size() == 2);
+    CHECK(c.attributes[1].key.data() == c.attributes[0].key.data());   // one copy of the key
+    CHECK(c.attributes[1].source == "hr");
+    // Moved, the attributes still name the collector's texts, and its sink the new collector.
+    AttributeCollector moved = std::move(c);
+    CHECK(moved.attributes[1].key == "caller.site");
+    auto third = attribute(0, "caller.vip", "true");
+    REQUIRE(moved.sink()->emit(moved.sink()->context, &third) == SL_STATUS_OK);
+    CHECK(moved.attributes.size() == 3);
 }
 
 TEST_CASE("a json value is one well-formed array or object, however deeply nested")

@@ -25,14 +25,16 @@ struct TempStore {
     }
 };
 
-BatchCommit batch(const std::string &incident, sl_timestamp_t updated)
+// The set borrows `incident` (AttributeSet): callers pass literals or
+// strings that outlive the commit.
+BatchCommit batch(std::string_view incident, sl_timestamp_t updated)
 {
     BatchCommit b;
     b.connector = "desk";
-    b.incidents.push_back({"desk", incident, "{}"});
+    b.incidents.push_back({"desk", std::string(incident), "{}"});
     b.attribute_sets.push_back({incident, "p", "1.0.0", {{"caller.site", "string", "Zurich", 1.0, "test", SL_TIMESTAMP_NONE}}});
-    b.outbox.push_back({0, "desk", incident, "desk:" + incident + ":" + std::to_string(updated), "work_note", "", "hi", 0});
-    b.watermark = {updated, incident};
+    b.outbox.push_back({0, "desk", std::string(incident), fmt::format("desk:{}:{}", incident, updated), "work_note", "", "hi", 0});
+    b.watermark = {updated, std::string(incident)};
     return b;
 }
 
@@ -296,8 +298,10 @@ TEST_CASE("values read back exactly whether they need escaping or not")
                                           "tab\there", std::string("nul\0in", 6), "\x7f delete",  "Z\u00fcrich",
                                           "\x1f unit separator", "{\"json\": [1, 2]}"};
     b.attribute_sets[0].attributes.clear();
+    std::vector<std::string> keys;   // the set borrows its keys
+    for (std::size_t k = 0; k < values.size(); ++k) keys.push_back("caller.v" + std::to_string(k));
     for (std::size_t k = 0; k < values.size(); ++k)
-        b.attribute_sets[0].attributes.push_back({"caller.v" + std::to_string(k), "string", values[k], 1.0, "t", SL_TIMESTAMP_NONE});
+        b.attribute_sets[0].attributes.push_back({keys[k], "string", values[k], 1.0, "t", SL_TIMESTAMP_NONE});
     state.commit_batch(b);
     std::vector<std::string> found;
     state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes, const auto &) {
@@ -338,16 +342,15 @@ TEST_CASE("a set of 200 attributes reads back exactly, and so do confidences of 
         BatchCommit b = batch("a", 100);
         std::vector<AttributeValue> &set = b.attribute_sets[0].attributes;
         set.clear();
+        std::vector<std::string> keys;   // the set borrows its keys
+        for (std::size_t k = 0; k < size; ++k) keys.push_back("caller.k" + std::to_string(k));
         for (std::size_t k = 0; k < size; ++k)   // every third with its own provenance, 5/6 as a confidence
-            set.push_back({"caller.k" + std::to_string(k), "string", "v\"" + std::to_string(k),
+            set.push_back({keys[k], "string", "v\"" + std::to_string(k),
                            k % 3 == 1 ? 5.0 / 6.0 : 1.0, k % 3 == 1 ? "own" : "set", k % 3 == 1 ? 42 : SL_TIMESTAMP_NONE});
         state.commit_batch(b);
-        std::vector<AttributeValue> found;
+        std::vector<AttributeRecord> found;
         state.for_each_incident([&](const StoredIncident &, const std::vector<AttributeRecord> &attributes,
-                                    const std::vector<SentimentRecord> &) {
-            for (const AttributeRecord &a : attributes)
-                found.push_back({a.key, a.type, a.value, a.confidence, a.source, a.observed_at});
-        });
+                                    const std::vector<SentimentRecord> &) { found = attributes; });
         REQUIRE(found.size() == size);
         for (std::size_t k = 0; k < size; ++k) {
             CHECK(found[k].key == set[k].key);
@@ -366,7 +369,7 @@ TEST_CASE("shapes learnt in a batch that rolled back are not reused")
 {
     TempStore temp;
     StateStore state(temp.file);
-    const auto one_set = [](const std::string &incident, const AttributeValue &a) {
+    const auto one_set = [](std::string_view incident, const AttributeValue &a) {
         BatchCommit b = batch(incident, 100);
         b.attribute_sets[0].attributes = {a};
         return b;

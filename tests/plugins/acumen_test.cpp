@@ -28,7 +28,7 @@ HostEnvironment with_history(std::shared_ptr<CallerHistory> history)
 std::map<std::string, std::string> attributes_of(const AttributeCollector &found)
 {
     std::map<std::string, std::string> out;
-    for (const Attribute &a : found.attributes) out[a.key] = a.value_text();
+    for (const Attribute &a : found.attributes) out[std::string(a.key)] = a.value_text();
     return out;
 }
 

@@ -31,8 +31,34 @@
 
 namespace servicelens::test {
 
+// An attribute as the tests keep it: its own copy of every text, so it
+// outlives the collector it came from (a host::Attribute borrows its key
+// and source from its collector).
+struct KeptAttribute {
+    KeptAttribute() = default;
+    KeptAttribute(const host::Attribute &a) // NOLINT: implicit, so that a Found can be filled from a collector
+        : incident_index(a.incident_index), key(a.key), type(a.type), text(a.text), integer(a.integer),
+          number(a.number), confidence(a.confidence), source(a.source), observed_at(a.observed_at)
+    {
+    }
+    std::string value_text() const
+    {
+        return host::Attribute{incident_index, key, type, text, integer, number, confidence, source, observed_at}.value_text();
+    }
+
+    std::size_t incident_index = 0;
+    std::string key;
+    sl_value_type_t type = SL_VALUE_STRING;
+    std::string text;
+    int64_t integer = 0;
+    double number = 0;
+    double confidence = 0;
+    std::string source;
+    sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
+};
+
 // What a plugin says about one incident, by attribute key.
-using Found = std::map<std::string, host::Attribute>;
+using Found = std::map<std::string, KeptAttribute>;
 
 // Incidents as a plugin's enrich takes them: one per record of the test's
 // own kind (a Ticket, a Caller), numbered INC0, INC1, ... in order, with
@@ -73,8 +99,8 @@ inline std::vector<Found> by_incident(const host::AttributeCollector &collected,
     std::vector<Found> found(count);
     for (const host::Attribute &a : collected.attributes) {
         REQUIRE(a.incident_index < count);
-        CHECK(found[a.incident_index].count(a.key) == 0);
-        found[a.incident_index][a.key] = a;
+        CHECK(found[a.incident_index].count(std::string(a.key)) == 0);
+        found[a.incident_index][std::string(a.key)] = a;
     }
     return found;
 }

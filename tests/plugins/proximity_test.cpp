@@ -73,7 +73,7 @@ Found enrich(host::ContextProviderInstance &plugin, const std::string &location,
     REQUIRE(collected.failures.empty());
     REQUIRE(collected.violations.empty());
     Found found;
-    for (const host::Attribute &a : collected.attributes) found.emplace(a.key, a);
+    for (const host::Attribute &a : collected.attributes) found.emplace(std::string(a.key), a);
     return found;
 }
 
@@ -94,17 +94,17 @@ TEST_CASE("proximity finds the centre at the caller's own site")
 {
     const Found found = enrich_at(monday_0900_utc, "Zurich HQ", "hardware");
     REQUIRE(found.size() == 5);
-    const host::Attribute &name = found.at("support.nearest_walkup");
+    const KeptAttribute &name = found.at("support.nearest_walkup");
     CHECK(name.type == SL_VALUE_STRING);
     CHECK(name.text == "Zurich HQ Tech Bar");
     CHECK(name.confidence == Approx(0.9));
     CHECK(name.source == "sites.json");
     CHECK(name.observed_at == modified_ms(data_file("sites.json")));
-    const host::Attribute &distance = found.at("support.nearest_walkup.distance_km");
+    const KeptAttribute &distance = found.at("support.nearest_walkup.distance_km");
     CHECK(distance.type == SL_VALUE_NUMBER);
     CHECK(distance.number == 0.0);
     CHECK(value(found, "support.nearest_walkup.location") == "Zurich HQ, A, floor 1");
-    const host::Attribute &open = found.at("support.walkup_open_now");
+    const KeptAttribute &open = found.at("support.walkup_open_now");
     CHECK(open.type == SL_VALUE_BOOLEAN);
     CHECK(open.integer == 1); // 10:00 in Zurich
     CHECK(open.confidence == Approx(0.9));

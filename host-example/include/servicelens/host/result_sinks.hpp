@@ -1,4 +1,5 @@
-// Host-side receivers for what plugins emit. They copy everything, check it
+// Host-side receivers for what plugins emit. They copy everything (an
+// attribute collector keeps each distinct key and source once), check it
 // against the ABI's rules, and keep what broke them: the host logs those
 // violations, and the conformance kit fails on them.
 #pragma once
@@ -8,23 +9,42 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 namespace servicelens::host {
 
+// Each distinct text once, at an address that stays put, also when its
+// owner is moved (a deque moves its blocks, not its elements): a plugin
+// gives the same few keys and sources for every incident, and a copy of
+// each per attribute was two allocations an attribute.
+class InternedTexts {
+public:
+    // The kept copy of `text`, if it is one.
+    std::optional<std::string_view> find(std::string_view text) const;
+    std::string_view intern(std::string_view text);
+
+private:
+    std::deque<std::string> texts_;
+    std::unordered_set<std::string_view> index_;
+};
+
+// An attribute as a collector keeps it. The key and source are views into
+// the collector's InternedTexts: valid while the collector lives.
 struct Attribute {
     std::size_t incident_index = 0;
-    std::string key;
+    std::string_view key;
     sl_value_type_t type = SL_VALUE_STRING;
     std::string text;
     int64_t integer = 0;
     double number = 0;
     double confidence = 0;
-    std::string source;
+    std::string_view source;
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
 
     // The value as text, for people: "Finance", "42", "true", "2026-01-02T03:04:05Z".
@@ -46,6 +66,12 @@ struct SentimentScore {
 class AttributeCollector {
 public:
     explicit AttributeCollector(std::size_t batch_size);
+    // Movable (the sink then points at the new collector), not copyable: a
+    // copy's attributes would name the original's texts.
+    AttributeCollector(AttributeCollector &&other);
+    AttributeCollector &operator=(AttributeCollector &&other);
+    AttributeCollector(const AttributeCollector &) = delete;
+    AttributeCollector &operator=(const AttributeCollector &) = delete;
 
     const sl_attribute_sink_t *sink() const noexcept { return &sink_; }
 
@@ -58,6 +84,9 @@ private:
     static void fail(void *context, std::size_t index, sl_status_t status, sl_str_t message) noexcept;
 
     std::size_t batch_size_;
+    // The attributes' keys and sources. A text is kept only once it passed
+    // the checks, so a known one is not checked again.
+    InternedTexts keys_, sources_;
     sl_attribute_sink_t sink_{};
 };
 

@@ -49,23 +49,28 @@ struct AttributeRecord {
 };
 
 // One attribute as a plugin gave it; its set says for which incident and
-// by which plugin.
+// by which plugin. The key, type and source are borrowed, like a set's
+// ids: whoever fills a BatchCommit keeps the texts alive until
+// commit_batch returns (the sync engine's collectors and descriptors hold
+// them, string literals do). A batch has tens of thousands of attributes
+// and a few dozen distinct keys and sources; copying them was two
+// allocations an attribute.
 struct AttributeValue {
-    std::string key;
-    std::string type;          // string, integer, number, boolean, time, json
+    std::string_view key;
+    std::string_view type;     // string, integer, number, boolean, time, json
     std::string value;         // as text
     double confidence = 0;
-    std::string source;
+    std::string_view source;
     sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
 };
 
 // Everything one plugin said about one incident in one run: stored as one
 // entry of the incident's row, and it replaces what the plugin said about
-// the incident before.
+// the incident before. The ids are borrowed (see AttributeValue).
 struct AttributeSet {
-    std::string incident_id;
-    std::string plugin_id;
-    std::string plugin_version;
+    std::string_view incident_id;
+    std::string_view plugin_id;
+    std::string_view plugin_version;
     std::vector<AttributeValue> attributes;
 };
 
@@ -160,13 +165,13 @@ public:
 
 private:
     // The plugin's key in the plugins table, added when new.
-    int64_t plugin_key(const std::string &plugin_id);
+    int64_t plugin_key(std::string_view plugin_id);
     // The key of the attributes' shape in attribute_shapes, added when new.
     int64_t shape_key(int64_t plugin, const std::vector<AttributeValue> &attributes);
     // Each incident's sets in the batch as the incident's one row (schema 6);
     // an incident seen before keeps the sets of plugins absent from the batch.
     void write_attribute_sets(const std::vector<AttributeSet> &sets,
-                              const std::function<int64_t(const std::string &)> &key_of,
+                              const std::function<int64_t(std::string_view)> &key_of,
                               const std::unordered_set<int64_t> &seen_before);
     // A table with one JSON row of results per incident, an array of entries.
     struct ResultRows {
@@ -184,16 +189,16 @@ private:
     void copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add);
     // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
     // incident order, into one row per incident.
-    void copy_sets(Statement &rows, const std::function<std::vector<AttributeValue>(const Statement &)> &attributes_of);
+    void copy_sets(Statement &rows, const std::function<std::vector<AttributeRecord>(const Statement &)> &attributes_of);
     // Repacks version 5's sentiments_v5, a row per score, into a row per incident.
     void copy_scores();
     // The batch's scores, one row per incident (sentiment_packing.hpp).
     void write_scores(const std::vector<SentimentRecord> &scores,
-                      const std::function<int64_t(const std::string &)> &key_of,
+                      const std::function<int64_t(std::string_view)> &key_of,
                       const std::unordered_set<int64_t> &seen_before);
 
     Database db_;
-    std::map<std::string, int64_t> plugin_keys_;
+    std::map<std::string, int64_t, std::less<>> plugin_keys_;
     std::unordered_map<std::string, int64_t> shape_keys_;   // by shape signature
     struct RecentShape {
         std::string signature;
