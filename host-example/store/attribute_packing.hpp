@@ -1,7 +1,7 @@
-// How the state store holds the attributes plugins found (schema 6).
+// How the state store holds the attributes plugins found (schema 7).
 //
 // An incident's attribute sets, one per plugin that said something about
-// it, are one row of incident_attributes: a JSON array with an entry
+// it, are the `sets` column of its row in incidents: a JSON array with an entry
 //     [plugin, plugin_version, shape, confidence, source, observed_at, values]
 // per set. A plugin says the same keys with the same types about every
 // incident: that list, the set's shape, is stored once in attribute_shapes

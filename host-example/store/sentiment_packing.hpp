@@ -1,13 +1,13 @@
-// How the state store holds sentiment scores (schema 6).
+// How the state store holds sentiment scores (schema 7).
 //
-// An incident's scores, one per text and analyzer, are one row of
-// incident_sentiments: a JSON array with an entry
+// An incident's scores, one per text and analyzer, are the `scores` column
+// of its row in incidents: a JSON array with an entry
 //     [text_id, plugin, plugin_version, label, compound, positive, neutral,
 //      negative, confidence, written_at]
 // per score, plugin being the analyzer's key in plugins and written_at
 // milliseconds since the epoch, or null when unknown. A row per score
-// was three B-tree inserts per incident into an index ordered by text id;
-// a row per incident is one append.
+// (schema 5) was three B-tree inserts per incident into an index ordered by
+// text id; a column of the incident's own row costs no insert at all.
 #pragma once
 
 #include <servicelens/store/state_store.hpp>

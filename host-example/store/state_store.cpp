@@ -187,26 +187,14 @@ CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND r
 )sql";
 
 // Version 5 stored a set's keys and types once per shape (attribute_packing.hpp),
-// and version 6 keeps that. The sets of schema 3 and 4 are repacked from
-// attribute_sets_v4 into version 6 rows by the host.
+// and version 7 keeps that. The sets of schema 3 and 4 are repacked from
+// attribute_sets_v4 into version 7 rows by the host.
 constexpr const char *shapes_v5 = R"sql(
 DROP VIEW attributes;
 ALTER TABLE attribute_sets RENAME TO attribute_sets_v4;
 CREATE TABLE attribute_shapes (
     key         INTEGER PRIMARY KEY,
     attributes  TEXT NOT NULL UNIQUE
-);
-)sql";
-
-// Version 6 keeps all of an incident's attribute sets in one row
-// (attribute_packing.hpp), keyed by the incident's key: a sync appends one
-// row per incident instead of one per incident and plugin, and a row
-// keyed by an integer is a B-tree append. Version 5's attribute_sets, one
-// row per incident and plugin, are repacked by the host.
-constexpr const char *incident_attributes_v6 = R"sql(
-CREATE TABLE incident_attributes (
-    incident  INTEGER PRIMARY KEY,
-    sets      TEXT NOT NULL
 );
 )sql";
 
@@ -244,60 +232,72 @@ DROP TABLE outbox_v5;
 CREATE INDEX outbox_unsent ON outbox (connector, id) WHERE sent_at IS NULL AND rejected_at IS NULL;
 )sql";
 
-// Version 6 keeps all of an incident's sentiment scores in one row too
-// (sentiment_packing.hpp); the sentiments view gives the version 2 shape
-// back to anyone querying the file by hand.
-constexpr const char *incident_sentiments_v6 = R"sql(
-ALTER TABLE sentiments RENAME TO sentiments_v5;
-CREATE TABLE incident_sentiments (
-    incident  INTEGER PRIMARY KEY,
-    scores    TEXT NOT NULL
-);
-)sql";
-
-constexpr const char *sentiments_view_v6 = R"sql(
-DROP TABLE sentiments_v5;
-CREATE VIEW sentiments AS
-    SELECT s.incident AS incident, e.value ->> 0 AS text_id, e.value ->> 1 AS plugin, e.value ->> 2 AS plugin_version,
-           e.value ->> 3 AS label, e.value ->> 4 AS compound, e.value ->> 5 AS positive, e.value ->> 6 AS neutral,
-           e.value ->> 7 AS negative, e.value ->> 8 AS confidence, e.value ->> 9 AS written_at
-    FROM incident_sentiments s, json_each(s.scores) e;
-)sql";
-
-// The attributes view: one row per attribute, the version 2 shape, for
-// anyone querying the file by hand.
-constexpr const char *attributes_view_v6 = R"sql(
-CREATE VIEW attributes AS
-    SELECT a.incident AS incident, p.plugin_id AS plugin_id, s.value ->> 1 AS plugin_version,
-           k.value ->> 0 AS key, k.value ->> 1 AS type,
-           iif(v.type = 'array', v.value ->> 0, v.value) AS value,
-           iif(v.type = 'array', v.value ->> 1, s.value ->> 3) AS confidence,
-           iif(v.type = 'array', v.value ->> 2, s.value ->> 4) AS source,
-           iif(v.type = 'array', v.value ->> 3, s.value ->> 5) AS observed_at
-    FROM incident_attributes a, json_each(a.sets) s
-         JOIN plugins p ON p.key = s.value ->> 0
-         JOIN attribute_shapes sh ON sh.key = s.value ->> 2,
-         json_each(s.value, '$[6]') v JOIN json_each(sh.attributes) k ON k.key = v.key;
-)sql";
-
-// Version 7 finds incidents by incident_id_hash (incident_lookup.hpp)
-// instead of a unique index on (connector, id): at 100,000 incidents that
-// index was about a third of what a sync wrote to the WAL. SQLite cannot
-// drop a table's UNIQUE constraint, so the table is copied, keys and all.
+// Version 7 keeps an incident's results in its own row: its attribute sets
+// (attribute_packing.hpp) in `sets`, its sentiment scores
+// (sentiment_packing.hpp) in `scores`, NULL when there are none. Version 6
+// held them in two tables of their own, keyed by the incident's key: three
+// inserts per new incident where one does. And version 7 finds incidents
+// by incident_id_hash (incident_lookup.hpp) instead of a unique index on
+// (connector, id): at 100,000 incidents that index was about a third of
+// what a sync wrote to the WAL. SQLite cannot drop a table's UNIQUE
+// constraint, so the table is copied, keys and all.
 constexpr const char *incidents_v7 = R"sql(
-ALTER TABLE incidents RENAME TO incidents_v6;
+ALTER TABLE incidents RENAME TO incidents_old;
 CREATE TABLE incidents (
     key         INTEGER PRIMARY KEY,
     connector   TEXT NOT NULL,
     id          TEXT NOT NULL,
     body        TEXT NOT NULL,
     seen_at     INTEGER NOT NULL,
-    id_hash     INTEGER NOT NULL
+    id_hash     INTEGER NOT NULL,
+    sets        TEXT,
+    scores      TEXT
 );
+)sql";
+
+// Version 6's incidents with their rows of sets and scores.
+constexpr const char *copy_incidents_v6 = R"sql(
+INSERT INTO incidents (key, connector, id, body, seen_at, id_hash, sets, scores)
+    SELECT i.key, i.connector, i.id, i.body, i.seen_at, incident_id_hash(i.connector, i.id), a.sets, s.scores
+    FROM incidents_old i LEFT JOIN incident_attributes a ON a.incident = i.key
+         LEFT JOIN incident_sentiments s ON s.incident = i.key
+    ORDER BY i.key;
+DROP VIEW attributes;
+DROP VIEW sentiments;
+DROP TABLE incident_attributes;
+DROP TABLE incident_sentiments;
+)sql";
+
+// Older incidents, whose results the host repacks into them afterwards.
+constexpr const char *copy_incidents_v5 = R"sql(
 INSERT INTO incidents (key, connector, id, body, seen_at, id_hash)
-    SELECT key, connector, id, body, seen_at, incident_id_hash(connector, id) FROM incidents_v6 ORDER BY key;
-DROP TABLE incidents_v6;
+    SELECT key, connector, id, body, seen_at, incident_id_hash(connector, id) FROM incidents_old ORDER BY key;
+)sql";
+
+constexpr const char *incidents_index_v7 = R"sql(
+DROP TABLE incidents_old;
 CREATE INDEX incidents_by_id ON incidents (id_hash);
+)sql";
+
+// One row per attribute and one per score, the version 2 shape, for anyone
+// querying the file by hand.
+constexpr const char *result_views_v7 = R"sql(
+CREATE VIEW attributes AS
+    SELECT i.key AS incident, p.plugin_id AS plugin_id, s.value ->> 1 AS plugin_version,
+           k.value ->> 0 AS key, k.value ->> 1 AS type,
+           iif(v.type = 'array', v.value ->> 0, v.value) AS value,
+           iif(v.type = 'array', v.value ->> 1, s.value ->> 3) AS confidence,
+           iif(v.type = 'array', v.value ->> 2, s.value ->> 4) AS source,
+           iif(v.type = 'array', v.value ->> 3, s.value ->> 5) AS observed_at
+    FROM incidents i, json_each(i.sets) s
+         JOIN plugins p ON p.key = s.value ->> 0
+         JOIN attribute_shapes sh ON sh.key = s.value ->> 2,
+         json_each(s.value, '$[6]') v JOIN json_each(sh.attributes) k ON k.key = v.key;
+CREATE VIEW sentiments AS
+    SELECT i.key AS incident, e.value ->> 0 AS text_id, e.value ->> 1 AS plugin, e.value ->> 2 AS plugin_version,
+           e.value ->> 3 AS label, e.value ->> 4 AS compound, e.value ->> 5 AS positive, e.value ->> 6 AS neutral,
+           e.value ->> 7 AS negative, e.value ->> 8 AS confidence, e.value ->> 9 AS written_at
+    FROM incidents i, json_each(i.scores) e;
 )sql";
 
 SetProvenance provenance_at(const Statement &row, int first_column)
@@ -353,22 +353,24 @@ void mark_sent(Database &db, std::span<const int64_t> ids, int64_t now)
     }
 }
 
-// A batch's result with its incident's and plugin's keys.
+// A batch's result with its incident's place in the batch and its plugin's key.
 template <class Result>
 struct Keyed {
-    int64_t incident, plugin;
+    std::size_t incident;
+    int64_t plugin;
     const Result *result;
 };
 
-// Calls write(incident, results) for each incident's run of `keyed`,
-// which is in incident order.
-template <class Result, class Write>
-void for_each_incident_of(const std::vector<Keyed<Result>> &keyed, Write write)
+// The results at the front of `rest` that belong to `incident`, taken off
+// it; `rest` is in incident order, and incidents are asked for in order.
+template <class Result>
+std::span<const Keyed<Result>> take_run(std::span<const Keyed<Result>> &rest, std::size_t incident)
 {
-    for (std::size_t first = 0, end = 0; first < keyed.size(); first = end) {
-        while (end < keyed.size() && keyed[end].incident == keyed[first].incident) ++end;
-        write(keyed[first].incident, std::span<const Keyed<Result>>(keyed).subspan(first, end - first));
-    }
+    std::size_t end = 0;
+    while (end < rest.size() && rest[end].incident == incident) ++end;
+    const auto run = rest.first(end);
+    rest = rest.subspan(end);
+    return run;
 }
 
 // Whether a result after the k-th in `results` replaces it.
@@ -386,8 +388,8 @@ int64_t plugin_of(const nlohmann::json &set) { return set.at(set_plugin).get<int
 
 StateStore::StateStore(const std::filesystem::path &file)
     : db_(file),
-      set_rows_{"incident_attributes", "sets", set_plugin, {set_plugin}, {}, {}},
-      score_rows_{"incident_sentiments", "scores", score_plugin, {score_text_id, score_plugin}, {}, {}}
+      sets_{"sets", set_plugin, {set_plugin}, {}, {}},
+      scores_{"scores", score_plugin, {score_text_id, score_plugin}, {}, {}}
 {
     Transaction migrate(db_);
     Statement version = db_.prepare("PRAGMA user_version");
@@ -405,8 +407,16 @@ StateStore::StateStore(const std::filesystem::path &file)
     if (found < 3) db_.execute(migrate_v2_to_v3);
     if (found < 4) db_.execute(migrate_v3_to_v4);
     if (found < 5) db_.execute(shapes_v5);
+    // The outbox first: it finds its incidents' keys through the unique
+    // (connector, id) index that version 7 drops.
+    if (found < 6) db_.execute(outbox_v6);
+    if (found < 7) {
+        define_incident_id_hash(db_);
+        db_.execute(incidents_v7);
+        db_.execute(found == 6 ? copy_incidents_v6 : copy_incidents_v5);
+        db_.execute(incidents_index_v7);
+    }
     if (found < 6) {
-        db_.execute(incident_attributes_v6);
         if (found < 5) {
             Statement v4 = db_.prepare("SELECT incident, plugin, plugin_version, confidence, source, observed_at, "
                                        "attributes FROM attribute_sets_v4 ORDER BY incident, plugin");
@@ -422,16 +432,10 @@ StateStore::StateStore(const std::filesystem::path &file)
             });
             db_.execute("DROP VIEW attributes; DROP TABLE attribute_sets");
         }
-        db_.execute(attributes_view_v6);
-        db_.execute(outbox_v6);
-        db_.execute(incident_sentiments_v6);
         copy_scores();
-        db_.execute(sentiments_view_v6);
+        db_.execute("DROP TABLE sentiments");
     }
-    if (found < 7) {
-        define_incident_id_hash(db_);
-        db_.execute(incidents_v7);
-    }
+    if (found < 7) db_.execute(result_views_v7);
     db_.execute("PRAGMA user_version = " + std::to_string(schema_version));
     migrate.commit();
 }
@@ -466,11 +470,11 @@ int64_t StateStore::shape_key(int64_t plugin, const std::vector<AttributeValue> 
                interned_key(db_, "attribute_shapes", "attributes", shape_json(attributes));
 }
 
-void StateStore::copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add)
+void StateStore::copy_rows(Statement &rows, ResultColumn &column, JsonRow &row, const std::function<void(const Statement &)> &add)
 {
     int64_t incident = 0;
     const auto write_incident = [&] {
-        if (!row.empty()) write_row(table, incident, row.text(), false);
+        if (!row.empty()) write_results(column, incident, row.text(), false);
         row.clear();
     };
     while (rows.step()) {
@@ -484,7 +488,7 @@ void StateStore::copy_rows(Statement &rows, ResultRows &table, JsonRow &row, con
 void StateStore::copy_sets(Statement &rows, const std::function<std::vector<AttributeRecord>(const Statement &)> &attributes_of)
 {
     SetsRow row;
-    copy_rows(rows, set_rows_, row, [&](const Statement &old) {
+    copy_rows(rows, sets_, row, [&](const Statement &old) {
         const std::vector<AttributeRecord> records = attributes_of(old);
         const std::vector<AttributeValue> attributes = values_of(records);
         if (!attributes.empty()) row.add(old.integer(1), old.text(2), shape_key(old.integer(1), attributes), attributes);
@@ -494,9 +498,9 @@ void StateStore::copy_sets(Statement &rows, const std::function<std::vector<Attr
 void StateStore::copy_scores()
 {
     Statement v5 = db_.prepare("SELECT incident, text_id, plugin, plugin_version, label, compound, positive, neutral, "
-                               "negative, confidence, written_at FROM sentiments_v5 ORDER BY incident, plugin, text_id");
+                               "negative, confidence, written_at FROM sentiments ORDER BY incident, plugin, text_id");
     ScoresRow row;
-    copy_rows(v5, score_rows_, row, [&](const Statement &old) {
+    copy_rows(v5, scores_, row, [&](const Statement &old) {
         const SentimentRecord score{{}, old.text(1), {}, old.text(3), static_cast<int>(old.integer(4)), old.real(5),
                                     old.real(6), old.real(7), old.real(8), old.real(9),
                                     old.is_null(10) ? SL_TIMESTAMP_NONE : old.integer(10)};
@@ -504,89 +508,45 @@ void StateStore::copy_scores()
     });
 }
 
-void StateStore::write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier)
+void StateStore::write_results(ResultColumn &results, int64_t incident, std::string_view fresh, bool keep_earlier)
 {
-    if (!rows.insert)
-        rows.insert.emplace(db_, fmt::format("INSERT OR REPLACE INTO {} (incident, {}) VALUES (?1, ?2)", rows.table, rows.column));
+    if (!results.update)
+        results.update.emplace(db_, fmt::format("UPDATE incidents SET {} = ?2 WHERE key = ?1", results.column));
     if (!keep_earlier) {
-        rows.insert->bind(1, incident).bind_borrowed(2, fresh);
-        rows.insert->run();
+        results.update->bind(1, incident).bind_borrowed(2, fresh);
+        results.update->run();
         return;
     }
     nlohmann::json entries = nlohmann::json::parse(fresh);
-    if (!rows.select)
-        rows.select.emplace(db_, fmt::format("SELECT {} FROM {} WHERE incident = ?1", rows.column, rows.table));
-    Statement &q = *rows.select;
+    if (!results.select)
+        results.select.emplace(db_, fmt::format("SELECT {} FROM incidents WHERE key = ?1", results.column));
+    Statement &q = *results.select;
     q.bind(1, incident);
     const auto replaces = [&](const nlohmann::json &later, const nlohmann::json &earlier) {
-        return std::all_of(rows.identity.begin(), rows.identity.end(),
+        return std::all_of(results.identity.begin(), results.identity.end(),
                            [&](std::size_t field) { return later.at(field) == earlier.at(field); });
     };
+    const std::string where = fmt::format("incidents.{}", results.column);
     try {
-        if (q.step()) {
+        if (q.step() && !q.is_null(0)) {
             const std::size_t fresh_count = entries.size();
-            for (nlohmann::json &earlier : parse_stored(q.text(0), incident, rows.table))
+            for (nlohmann::json &earlier : parse_stored(q.text(0), incident, where))
                 if (std::none_of(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(fresh_count),
                                  [&](const nlohmann::json &later) { return replaces(later, earlier); }))
                     entries.push_back(std::move(earlier));
         }
         q.reset();
         std::stable_sort(entries.begin(), entries.end(), [&](const nlohmann::json &a, const nlohmann::json &b) {
-            return a.at(rows.plugin_field).get<int64_t>() < b.at(rows.plugin_field).get<int64_t>();
+            return a.at(results.plugin_field).get<int64_t>() < b.at(results.plugin_field).get<int64_t>();
         });
     } catch (const nlohmann::json::exception &e) {
         q.reset();
         throw SqliteError(fmt::format("an entry in the row of incident key {} in {} is not what this host writes "
                                       "({}); was the state store edited by hand?",
-                                      incident, rows.table, e.what()));
+                                      incident, where, e.what()));
     }
-    rows.insert->bind(1, incident).bind(2, entries.dump());
-    rows.insert->run();
-}
-
-void StateStore::write_attribute_sets(const std::vector<AttributeSet> &batch_sets,
-                                      const std::function<int64_t(std::string_view)> &key_of,
-                                      const std::unordered_set<int64_t> &seen_before)
-{
-    std::vector<Keyed<AttributeSet>> keyed;
-    keyed.reserve(batch_sets.size());
-    for (const AttributeSet &set : batch_sets)
-        if (!set.attributes.empty()) keyed.push_back({key_of(set.incident_id), plugin_key(set.plugin_id), &set});
-    // In plugin order within an incident, as the row keeps them.
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
-        return a.incident != b.incident ? a.incident < b.incident : a.plugin < b.plugin;
-    });
-    SetsRow row;
-    for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<AttributeSet>> sets) {
-        row.clear();
-        for (std::size_t k = 0; k < sets.size(); ++k)
-            // A plugin's later set for the incident in the same batch replaces this one.
-            if (!replaced_later(sets, k, [](const auto &a, const auto &b) { return a.plugin == b.plugin; }))
-                row.add(sets[k].plugin, sets[k].result->plugin_version, shape_key(sets[k].plugin, sets[k].result->attributes),
-                        sets[k].result->attributes);
-        write_row(set_rows_, incident, row.text(), seen_before.contains(incident));
-    });
-}
-
-void StateStore::write_scores(const std::vector<SentimentRecord> &scores,
-                              const std::function<int64_t(std::string_view)> &key_of,
-                              const std::unordered_set<int64_t> &seen_before)
-{
-    std::vector<Keyed<SentimentRecord>> keyed;
-    keyed.reserve(scores.size());
-    for (const SentimentRecord &r : scores) keyed.push_back({key_of(r.incident_id), plugin_key(r.plugin_id), &r});
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.incident < b.incident; });
-    ScoresRow row;
-    for_each_incident_of(keyed, [&](int64_t incident, std::span<const Keyed<SentimentRecord>> group) {
-        row.clear();
-        for (std::size_t k = 0; k < group.size(); ++k)
-            // A later score for the same text by the same analyzer replaces this one.
-            if (!replaced_later(group, k, [](const auto &a, const auto &b) {
-                    return a.plugin == b.plugin && a.result->text_id == b.result->text_id;
-                }))
-                row.add(*group[k].result, group[k].plugin);
-        write_row(score_rows_, incident, row.text(), seen_before.contains(incident));
-    });
+    results.update->bind(1, incident).bind(2, entries.dump());
+    results.update->run();
 }
 
 void StateStore::commit_batch(const BatchCommit &batch)
@@ -605,40 +565,80 @@ void StateStore::commit_batch(const BatchCommit &batch)
         }
     } forget{*this};
     const int64_t now = now_ms();
+    // An incident's results go into its row where the batch first carries it.
+    std::unordered_map<std::string_view, std::size_t> position_of(batch.incidents.size() * 2);
+    for (std::size_t p = 0; p < batch.incidents.size(); ++p) position_of.try_emplace(batch.incidents[p].id, p);
+    const auto position = [&](std::string_view incident_id) {
+        const auto found = position_of.find(incident_id);
+        if (found == position_of.end())
+            throw SqliteError(fmt::format("a result for incident '{}' is not in the batch that carries it", incident_id));
+        return found->second;
+    };
+    // The results by position, and within it in plugin order, as a row keeps them.
+    std::vector<Keyed<AttributeSet>> sets;
+    sets.reserve(batch.attribute_sets.size());
+    for (const AttributeSet &set : batch.attribute_sets)
+        if (!set.attributes.empty()) sets.push_back({position(set.incident_id), plugin_key(set.plugin_id), &set});
+    std::stable_sort(sets.begin(), sets.end(), [](const auto &a, const auto &b) {
+        return a.incident != b.incident ? a.incident < b.incident : a.plugin < b.plugin;
+    });
+    std::vector<Keyed<SentimentRecord>> scores;
+    scores.reserve(batch.sentiments.size());
+    for (const SentimentRecord &r : batch.sentiments) scores.push_back({position(r.incident_id), plugin_key(r.plugin_id), &r});
+    std::stable_sort(scores.begin(), scores.end(), [](const auto &a, const auto &b) { return a.incident < b.incident; });
+
     // The id hash finds candidates, connector and id decide (incident_lookup.hpp).
     // A probe and an insert: INSERT ... WHERE NOT EXISTS on the same table
     // would make SQLite stage every row in a temporary table first.
     Statement find_incident = db_.prepare("SELECT key FROM incidents WHERE id_hash = ?1 AND connector = ?2 AND id = ?3");
-    Statement insert_incident =
-        db_.prepare("INSERT INTO incidents (connector, id, body, seen_at, id_hash) VALUES (?1, ?2, ?3, ?4, ?5)");
+    Statement insert_incident = db_.prepare(
+        "INSERT INTO incidents (connector, id, body, seen_at, id_hash, sets, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     Statement update_incident = db_.prepare("UPDATE incidents SET body = ?2, seen_at = ?3 WHERE key = ?1");
-    std::unordered_map<std::string_view, int64_t> incident_keys(batch.incidents.size() * 2);
-    std::unordered_set<int64_t> seen_before;
-    for (const StoredIncident &i : batch.incidents) {
+    std::vector<int64_t> key_at(batch.incidents.size());
+    SetsRow set_row;
+    ScoresRow score_row;
+    std::span<const Keyed<AttributeSet>> sets_left(sets);
+    std::span<const Keyed<SentimentRecord>> scores_left(scores);
+    for (std::size_t p = 0; p < batch.incidents.size(); ++p) {
+        const StoredIncident &i = batch.incidents[p];
+        set_row.clear();
+        score_row.clear();
+        const auto those_sets = take_run(sets_left, p);
+        for (std::size_t k = 0; k < those_sets.size(); ++k)
+            // A plugin's later set for the incident in the same batch replaces this one.
+            if (!replaced_later(those_sets, k, [](const auto &a, const auto &b) { return a.plugin == b.plugin; }))
+                set_row.add(those_sets[k].plugin, those_sets[k].result->plugin_version,
+                            shape_key(those_sets[k].plugin, those_sets[k].result->attributes), those_sets[k].result->attributes);
+        const auto those_scores = take_run(scores_left, p);
+        for (std::size_t k = 0; k < those_scores.size(); ++k)
+            // A later score for the same text by the same analyzer replaces this one.
+            if (!replaced_later(those_scores, k, [](const auto &a, const auto &b) {
+                    return a.plugin == b.plugin && a.result->text_id == b.result->text_id;
+                }))
+                score_row.add(*those_scores[k].result, those_scores[k].plugin);
+
         const int64_t hash = incident_id_hash(batch.connector, i.id);
         find_incident.bind(1, hash).bind_borrowed(2, batch.connector).bind_borrowed(3, i.id);
         const bool seen = find_incident.step();
-        const int64_t key = seen ? find_incident.integer(0) : 0;
+        key_at[p] = seen ? find_incident.integer(0) : 0;
         find_incident.reset();
         if (!seen) {
+            // New (the common case): one insert with its results.
             insert_incident.bind_borrowed(1, batch.connector).bind_borrowed(2, i.id).bind_borrowed(3, i.json);
             insert_incident.bind(4, now).bind(5, hash);
+            set_row.empty() ? insert_incident.bind_null(6) : insert_incident.bind_borrowed(6, set_row.text());
+            score_row.empty() ? insert_incident.bind_null(7) : insert_incident.bind_borrowed(7, score_row.text());
             insert_incident.run();
-            incident_keys[i.id] = db_.last_insert_id();
+            key_at[p] = db_.last_insert_id();
             continue;
         }
-        update_incident.bind(1, key).bind_borrowed(2, i.json).bind(3, now);
+        update_incident.bind(1, key_at[p]).bind_borrowed(2, i.json).bind(3, now);
         update_incident.run();
-        seen_before.insert(incident_keys[i.id] = key);
+        // Seen before: what plugins absent from this batch said stays.
+        if (!set_row.empty()) write_results(sets_, key_at[p], set_row.text(), true);
+        if (!score_row.empty()) write_results(scores_, key_at[p], score_row.text(), true);
     }
-    const auto key_of = [&](std::string_view incident_id) {
-        const auto found = incident_keys.find(incident_id);
-        if (found == incident_keys.end())
-            throw SqliteError(fmt::format("a result for incident '{}' is not in the batch that carries it", incident_id));
-        return found->second;
-    };
-    write_attribute_sets(batch.attribute_sets, key_of, seen_before);
-    write_scores(batch.sentiments, key_of, seen_before);
+
     Statement outbox = db_.prepare(
         "INSERT INTO outbox (connector, incident, incident_id, idempotency_key, kind, field, body, created_at) "
         "VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -650,7 +650,7 @@ void StateStore::commit_batch(const BatchCommit &batch)
     for (const OutboxEntry &o : batch.outbox) {
         outbox.bind_borrowed(1, o.connector).bind_borrowed(2, o.incident_id).bind_borrowed(3, o.idempotency_key);
         outbox.bind_borrowed(4, o.kind).bind_borrowed(5, o.field).bind_borrowed(6, o.body);
-        outbox.bind(7, now).bind(8, key_of(o.incident_id));
+        outbox.bind(7, now).bind(8, key_at[position(o.incident_id)]);
         outbox.run();
     }
     Statement mark = db_.prepare(
@@ -764,15 +764,14 @@ void StateStore::for_each_incident(
     std::vector<int64_t> keys;
     Statement order = db_.prepare("SELECT key FROM incidents ORDER BY connector, id");
     while (order.step()) keys.push_back(order.integer(0));
-    Statement incidents = db_.prepare("SELECT key, connector, id, body FROM incidents WHERE key = ?1");
-    Statement attributes = db_.prepare("SELECT sets FROM incident_attributes WHERE incident = ?1");
+    Statement incidents = db_.prepare("SELECT connector, id, body, sets, scores FROM incidents WHERE key = ?1");
     std::vector<AttributeRecord> found_attributes;
     const std::map<int64_t, AttributeShape> shapes = load_shapes(db_);
     std::map<int64_t, std::string> plugin_ids;
     Statement plugins = db_.prepare("SELECT key, plugin_id FROM plugins");
     while (plugins.step()) plugin_ids.emplace(plugins.integer(0), plugins.text(1));
     const auto unpack_sets = [&](int64_t incident_key, const std::string &incident_id) {
-        for (const nlohmann::json &set : parse_stored(attributes.text(0), incident_key, "incident_attributes")) {
+        for (const nlohmann::json &set : parse_stored(incidents.text(3), incident_key, "incidents.sets")) {
             try {
                 const auto plugin = plugin_ids.find(plugin_of(set));
                 if (plugin == plugin_ids.end())
@@ -795,22 +794,17 @@ void StateStore::for_each_incident(
             }
         }
     };
-    Statement sentiments = db_.prepare("SELECT scores FROM incident_sentiments WHERE incident = ?1");
     std::vector<SentimentRecord> found_sentiments;
     for (const int64_t key : keys) {
         incidents.bind(1, key);
         if (!incidents.step()) throw SqliteError(fmt::format("incident key {} vanished while it was read", key));
-        const StoredIncident incident{incidents.text(1), incidents.text(2), incidents.text(3)};
+        const StoredIncident incident{incidents.text(0), incidents.text(1), incidents.text(2)};
         found_attributes.clear();
-        attributes.bind(1, incidents.integer(0));
-        if (attributes.step()) unpack_sets(incidents.integer(0), incident.id);
-        attributes.reset();
+        if (!incidents.is_null(3)) unpack_sets(key, incident.id);
         found_sentiments.clear();
-        sentiments.bind(1, incidents.integer(0));
-        if (sentiments.step())
-            for (const nlohmann::json &entry : parse_stored(sentiments.text(0), incidents.integer(0), "incident_sentiments"))
+        if (!incidents.is_null(4))
+            for (const nlohmann::json &entry : parse_stored(incidents.text(4), key, "incidents.scores"))
                 found_sentiments.push_back(unpack_score(entry, incident.id, plugin_ids));
-        sentiments.reset();
         incidents.reset();
         visit(incident, found_attributes, found_sentiments);
     }

@@ -177,13 +177,21 @@ TEST_CASE("the same id from two connectors is two incidents, read back in connec
     CHECK(seen == std::vector<std::string>{"cmdb/a", "cmdb/b", "desk/a", "desk/b"});
 }
 
-TEST_CASE("a version 6 state store is migrated: its incidents keep their keys and are found by their id hash")
+TEST_CASE("a version 6 state store is migrated: its incidents keep their keys and results and are found by their id hash")
 {
     TempStore temp;
     {
-        StateStore current(temp.file);   // lays out version 7; its incidents table turned back into version 6's
+        StateStore current(temp.file);   // lays out version 7; turned back into version 6 below
         current.commit_batch(batch("a", 100));
         current.database().execute(R"sql(
+            DROP VIEW attributes;
+            DROP VIEW sentiments;
+            CREATE TABLE incident_attributes (incident INTEGER PRIMARY KEY, sets TEXT NOT NULL);
+            INSERT INTO incident_attributes SELECT key, sets FROM incidents WHERE sets IS NOT NULL;
+            CREATE TABLE incident_sentiments (incident INTEGER PRIMARY KEY, scores TEXT NOT NULL);
+            INSERT INTO incident_sentiments VALUES (7, '[["c1",1,"1.0.0",1,0.5,0.5,0.5,0.0,0.25,9]]');
+            CREATE VIEW attributes AS SELECT incident FROM incident_attributes;
+            CREATE VIEW sentiments AS SELECT incident FROM incident_sentiments;
             DROP TABLE incidents;
             CREATE TABLE incidents (key INTEGER PRIMARY KEY, connector TEXT NOT NULL, id TEXT NOT NULL,
                 body TEXT NOT NULL, seen_at INTEGER NOT NULL, UNIQUE (connector, id));
@@ -206,12 +214,21 @@ TEST_CASE("a version 6 state store is migrated: its incidents keep their keys an
     state.commit_batch(again);
     std::map<std::string, std::string> bodies;
     std::size_t sets_of_a = 0;
-    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes, const auto &) {
+    std::vector<std::string> scores_of_b;
+    state.for_each_incident([&](const StoredIncident &i, const std::vector<AttributeRecord> &attributes,
+                                const std::vector<SentimentRecord> &scores) {
         bodies[i.id] = i.json;
         if (i.id == "a") sets_of_a = attributes.size();
+        if (i.id == "b")
+            for (const SentimentRecord &r : scores) scores_of_b.push_back(fmt::format("{} {} {}", r.plugin_id, r.text_id, r.compound));
     });
     CHECK(bodies == std::map<std::string, std::string>{{"a", R"({"v":7})"}, {"b", R"({"v":6})"}});
     CHECK(sets_of_a == 2);   // plugin p's from before, and q's
+    CHECK(scores_of_b == std::vector<std::string>{"p c1 0.5"});
+    Statement views = state.database().prepare("SELECT (SELECT count(*) FROM attributes), (SELECT count(*) FROM sentiments)");
+    REQUIRE(views.step());
+    CHECK(views.integer(0) == 2);
+    CHECK(views.integer(1) == 1);
     Statement keys = state.database().prepare("SELECT key FROM incidents WHERE id = 'a'");
     REQUIRE(keys.step());
     CHECK(keys.integer(0) == 1);
@@ -326,7 +343,7 @@ TEST_CASE("sets with the same keys share one shape, each set stores only its val
     CHECK(found == std::vector<std::string>{R"([["caller.site","string"]])",
                                             R"([["caller.site","string"],["caller.vip","boolean"]])"});
     // One row per incident: [plugin, plugin_version, shape, confidence, source, observed_at, values] per set.
-    Statement rows = state.database().prepare("SELECT sets FROM incident_attributes ORDER BY incident");
+    Statement rows = state.database().prepare("SELECT sets FROM incidents WHERE sets IS NOT NULL ORDER BY key");
     found.clear();
     while (rows.step()) found.push_back(rows.text(0));
     CHECK(found == std::vector<std::string>{R"([[1,"1.0.0",1,1.0,"test",null,["Zurich"]]])",
@@ -400,7 +417,7 @@ TEST_CASE("a row of sets edited by hand into something else is reported, naming 
             [](const StoredIncident &, const std::vector<AttributeRecord> &, const std::vector<SentimentRecord> &) {});
     };
     const auto edit = [&](const std::string &sets) {
-        Statement q = state.database().prepare("UPDATE incident_attributes SET sets = ?1");
+        Statement q = state.database().prepare("UPDATE incidents SET sets = ?1");
         q.bind(1, sets);
         q.run();
     };
@@ -451,7 +468,7 @@ TEST_CASE("an incident's scores are one row: a new score replaces the same analy
     });
     std::sort(found.begin(), found.end());
     CHECK(found == std::vector<std::string>{"keywords c1 0.2", "lexicon c1 0.12345678901234568", "lexicon s1 0.3"});
-    Statement rows = state.database().prepare("SELECT count(*) FROM incident_sentiments");
+    Statement rows = state.database().prepare("SELECT count(*) FROM incidents WHERE scores IS NOT NULL");
     rows.step();
     CHECK(rows.integer(0) == 1);
 }
@@ -479,13 +496,11 @@ TEST_CASE("a version 5 state store is migrated: its sets and scores, a row per p
         StateStore current(temp.file);   // lays out version 7; turned back into version 5 below
         current.database().execute(R"sql(
             DROP VIEW attributes;
-            DROP TABLE incident_attributes;
             CREATE TABLE attribute_sets (incident INTEGER NOT NULL, plugin INTEGER NOT NULL,
                 plugin_version TEXT NOT NULL, confidence REAL NOT NULL, source TEXT NOT NULL, observed_at INTEGER,
                 shape INTEGER NOT NULL, attribute_values TEXT NOT NULL, PRIMARY KEY (incident, plugin)) WITHOUT ROWID;
             CREATE VIEW attributes AS SELECT incident FROM attribute_sets;
             DROP VIEW sentiments;
-            DROP TABLE incident_sentiments;
             CREATE TABLE sentiments (incident INTEGER NOT NULL, text_id TEXT NOT NULL, plugin INTEGER NOT NULL,
                 plugin_version TEXT NOT NULL, label INTEGER NOT NULL, compound REAL NOT NULL, positive REAL NOT NULL,
                 neutral REAL NOT NULL, negative REAL NOT NULL, confidence REAL NOT NULL, written_at INTEGER,
@@ -537,8 +552,9 @@ TEST_CASE("a version 5 state store is migrated: its sets and scores, a row per p
     CHECK(scores["a"] == std::vector<std::string>{"p 1.0.0 c1 0 0 0 1 0 1 none",
                                                   "q 3.0.0 c1 -1 -0.7071067811865475 0.1 0.2 0.7 0.9 7"});
     CHECK(scores["b"] == std::vector<std::string>{"p 1.0.0 s1 1 0.5 0.5 0.5 0 0.25 9"});
-    Statement rows = state.database().prepare("SELECT (SELECT count(*) FROM incident_attributes), "
-                                              "(SELECT count(*) FROM incident_sentiments), (SELECT count(*) FROM sentiments)");
+    Statement rows = state.database().prepare("SELECT (SELECT count(*) FROM incidents WHERE sets IS NOT NULL), "
+                                              "(SELECT count(*) FROM incidents WHERE scores IS NOT NULL), "
+                                              "(SELECT count(*) FROM sentiments)");
     rows.step();
     CHECK(rows.integer(0) == 2);
     CHECK(rows.integer(1) == 2);
@@ -615,7 +631,7 @@ TEST_CASE("a version 2 state store is migrated: one attribute row each becomes o
                                                 "p 1.0.0 caller.vip=true boolean 0.5 hr 42",
                                                 "q 3.0.0 device.count=2 integer 1.0 cmdb 9"});
     CHECK(seen["b"] == std::vector<std::string>{"p 1.0.0 caller.site=Say \"hi\" string 1.0 hr none", "q c1"});
-    Statement sets = state.database().prepare("SELECT count(*), sum(json_array_length(sets)) FROM incident_attributes");
+    Statement sets = state.database().prepare("SELECT count(*), sum(json_array_length(sets)) FROM incidents WHERE sets IS NOT NULL");
     sets.step();
     CHECK(sets.integer(0) == 2);   // incidents
     CHECK(sets.integer(1) == 3);   // sets

@@ -168,34 +168,27 @@ private:
     int64_t plugin_key(std::string_view plugin_id);
     // The key of the attributes' shape in attribute_shapes, added when new.
     int64_t shape_key(int64_t plugin, const std::vector<AttributeValue> &attributes);
-    // Each incident's sets in the batch as the incident's one row (schema 6);
-    // an incident seen before keeps the sets of plugins absent from the batch.
-    void write_attribute_sets(const std::vector<AttributeSet> &sets,
-                              const std::function<int64_t(std::string_view)> &key_of,
-                              const std::unordered_set<int64_t> &seen_before);
-    // A table with one JSON row of results per incident, an array of entries.
-    struct ResultRows {
-        const char *table, *column;
+    // Results kept in a column of the incident's row (schema 7), a JSON
+    // array of entries: sets (attribute_packing.hpp) or scores
+    // (sentiment_packing.hpp).
+    struct ResultColumn {
+        const char *column;
         std::size_t plugin_field;             // where an entry names its plugin
         std::vector<std::size_t> identity;    // the fields a later entry that replaces it shares
-        std::optional<Statement> insert, select;   // prepared once: a sync writes a row per incident
+        std::optional<Statement> update, select;   // prepared once
     };
-    // Writes an incident's row, entries in plugin order; with `keep_earlier`,
-    // the stored entries that none of `fresh` replaces stay (a plugin that
-    // said nothing this time, or failed, keeps its last word).
-    void write_row(ResultRows &rows, int64_t incident, std::string_view fresh, bool keep_earlier);
-    // Repacks older results, `rows` in incident order, into a row per
-    // incident of `table`: add() puts each old row's entry into `row`.
-    void copy_rows(Statement &rows, ResultRows &table, JsonRow &row, const std::function<void(const Statement &)> &add);
+    // Writes an incident's results, entries in plugin order; with
+    // `keep_earlier`, the stored entries that none of `fresh` replaces stay
+    // (a plugin that said nothing this time, or failed, keeps its last word).
+    void write_results(ResultColumn &results, int64_t incident, std::string_view fresh, bool keep_earlier);
+    // Repacks older results, `rows` in incident order, into the incidents'
+    // `column`: add() puts each old row's entry into `row`.
+    void copy_rows(Statement &rows, ResultColumn &column, JsonRow &row, const std::function<void(const Statement &)> &add);
     // Repacks older sets, rows of (incident, plugin, plugin_version, ...) in
-    // incident order, into one row per incident.
+    // incident order, into the incidents' sets.
     void copy_sets(Statement &rows, const std::function<std::vector<AttributeRecord>(const Statement &)> &attributes_of);
-    // Repacks version 5's sentiments_v5, a row per score, into a row per incident.
+    // Repacks version 5's sentiments table, a row per score, into the incidents' scores.
     void copy_scores();
-    // The batch's scores, one row per incident (sentiment_packing.hpp).
-    void write_scores(const std::vector<SentimentRecord> &scores,
-                      const std::function<int64_t(std::string_view)> &key_of,
-                      const std::unordered_set<int64_t> &seen_before);
 
     Database db_;
     std::map<std::string, int64_t, std::less<>> plugin_keys_;
@@ -205,7 +198,7 @@ private:
         int64_t key = 0;
     };
     std::unordered_map<int64_t, RecentShape> recent_shapes_;   // by plugin key: its last set's shape
-    ResultRows set_rows_, score_rows_;   // their fields: attribute_packing.hpp, sentiment_packing.hpp
+    ResultColumn sets_, scores_;
 };
 
 } // namespace servicelens::store
