@@ -31,30 +31,34 @@
 
 namespace servicelens::test {
 
-// An attribute as the tests keep it: its own copy of every text, so it
-// outlives the collector it came from (a host::Attribute borrows its key
-// and source from its collector).
-struct KeptAttribute {
+// An attribute as the tests keep it: with its own copies of the key and
+// source, so it outlives the collector it came from (a host::Attribute
+// borrows them from its collector).
+class KeptAttribute : public host::Attribute {
+public:
     KeptAttribute() = default;
     KeptAttribute(const host::Attribute &a) // NOLINT: implicit, so that a Found can be filled from a collector
-        : incident_index(a.incident_index), key(a.key), type(a.type), text(a.text), integer(a.integer),
-          number(a.number), confidence(a.confidence), source(a.source), observed_at(a.observed_at)
+        : host::Attribute(a), key_(a.key), source_(a.source)
     {
+        point_at_copies();
     }
-    std::string value_text() const
+    KeptAttribute(const KeptAttribute &other) : KeptAttribute(static_cast<const host::Attribute &>(other)) {}
+    KeptAttribute &operator=(const KeptAttribute &other)
     {
-        return host::Attribute{incident_index, key, type, text, integer, number, confidence, source, observed_at}.value_text();
+        host::Attribute::operator=(other);
+        key_ = other.key_;
+        source_ = other.source_;
+        point_at_copies();
+        return *this;
     }
 
-    std::size_t incident_index = 0;
-    std::string key;
-    sl_value_type_t type = SL_VALUE_STRING;
-    std::string text;
-    int64_t integer = 0;
-    double number = 0;
-    double confidence = 0;
-    std::string source;
-    sl_timestamp_t observed_at = SL_TIMESTAMP_NONE;
+private:
+    void point_at_copies()
+    {
+        key = key_;
+        source = source_;
+    }
+    std::string key_, source_;
 };
 
 // What a plugin says about one incident, by attribute key.
