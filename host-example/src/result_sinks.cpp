@@ -129,7 +129,7 @@ std::optional<std::string_view> InternedTexts::find(std::string_view text) const
 
 std::string_view InternedTexts::intern(std::string_view text)
 {
-    if (const auto known = index_.find(text); known != index_.end()) return *known;
+    if (const auto known = find(text)) return *known;
     return *index_.insert(texts_.emplace_back(text)).first;
 }
 
