@@ -20,10 +20,7 @@ std::string_view caller_key(std::string_view caller, std::string &scratch)
     caller = caller.substr(begin, caller.find_last_not_of(" \t") - begin + 1);
     const auto capital = [](char c) { return c >= 'A' && c <= 'Z'; };
     if (caller.find('@') == std::string_view::npos || std::none_of(caller.begin(), caller.end(), capital)) return caller;
-    scratch.assign(caller);
-    for (char &c : scratch)
-        if (capital(c)) c = static_cast<char>(c - 'A' + 'a');
-    return scratch;
+    return scratch = ascii_lower(caller);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <servicelens/host/plugin_instances.hpp>
 #include <servicelens/host/progress_display.hpp>
 #include <servicelens/host/write_back_note.hpp>
+#include <servicelens/store/stable_hash.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -84,11 +85,7 @@ std::string write_back_key(const std::string &connector, const OwnedIncident &in
     std::string current;
     if (write_back.as == "field")
         if (const auto it = incident.custom.find(write_back.field); it != incident.custom.end()) current = it->second;
-    uint64_t h = 1469598103934665603ull;   // FNV-1a: stable across builds and platforms
-    for (const std::string *part : {&write_back.as, &write_back.field, &body, static_cast<const std::string *>(&current)}) {
-        for (const unsigned char c : *part) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0xffu) * 1099511628211ull;   // a separator: ("ab", "c") differs from ("a", "bc")
-    }
+    const uint64_t h = store::stable_hash({write_back.as, write_back.field, body, current});
     return fmt::format("{}:{}:rule{}:{:016x}", connector, incident.id, rule, h);
 }
 

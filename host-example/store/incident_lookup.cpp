@@ -1,16 +1,14 @@
 #include "incident_lookup.hpp"
 
+#include <servicelens/store/stable_hash.hpp>
+
 #include <sqlite3.h>
 
 namespace servicelens::store {
 
 int64_t incident_id_hash(std::string_view connector, std::string_view id) noexcept
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const std::string_view part : {connector, id}) {
-        for (const unsigned char c : part) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0xffu) * 1099511628211ull;   // ("ab", "c") differs from ("a", "bc")
-    }
+    const uint64_t h = stable_hash({connector, id});
     return static_cast<int32_t>(static_cast<uint32_t>(h ^ (h >> 32)));
 }
 

@@ -17,9 +17,8 @@
 
 namespace servicelens::store {
 
-// FNV-1a (64-bit) over the connector and the id, each followed by a byte
-// no UTF-8 text holds, folded into a signed 32-bit value, which SQLite
-// stores in four bytes.
+// stable_hash() of the connector and the id, folded into a signed 32-bit
+// value, which SQLite stores in four bytes.
 int64_t incident_id_hash(std::string_view connector, std::string_view id) noexcept;
 
 // Makes incident_id_hash(connector, id) callable from SQL on this

@@ -12,7 +12,6 @@
 #include <map>
 #include <span>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 namespace servicelens::store {
